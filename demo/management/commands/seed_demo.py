@@ -1,0 +1,261 @@
+"""Create a believable county hall for demonstration: `manage.py seed_demo`.
+
+About 30 departments, 60 windows, 100 posts held by 200 staff in A/B pairs
+(R-ORG-6), 150 service items with their eight elements, and one demo login per
+persona. Running it again changes nothing that is already as the seed wants it
+(no duplicate rows, no new history rows).
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from demo.catalog import DEPARTMENTS
+from hall.roles import Role
+from staff.models import Post, StaffMember
+from windows.models import Department, ServiceItem, ServiceItemMaterial, Window
+
+DEMO_PASSWORD = "hall-demo-2026"
+
+# username, full name, persona group (None: superuser for the Django admin)
+CENTER_USERS = [
+    ("admin", "系统管理员", None),
+    ("supervisor", "周敏", Role.SUPERVISOR),
+    ("director", "陈建国", Role.DIRECTOR),
+    ("inspector", "韩立新", Role.INSPECTOR),
+    ("applicant", "李群众", Role.APPLICANT),
+]
+# The demo clerk, window head and department head are people of the first window.
+CLERK, WINDOW_HEAD, DEPARTMENT_HEAD = "clerk", "windowhead", "depthead"
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙"
+    "史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂"
+    "柴焦向柳邢骆岳齐梅莫庄辛管祝左涂谷时舒耿卜詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫"
+    "查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲建国红梅志坚文斌海燕"
+    "晓东雪莉佳琪浩然子涵欣怡宇轩思远嘉怡俊杰婷婷春梅建华丽娟"
+)
+POST_NAMES = ["综合受理岗", "审核办理岗", "发证咨询岗"]
+
+
+def chinese_name(rng: random.Random) -> str:
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(SURNAMES) + given
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(
+        ["135", "136", "138", "139", "150", "151", "158", "177", "186", "189"]
+    ) + "".join(str(rng.randrange(10)) for _ in range(8))
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo county hall (idempotent)."
+
+    def handle(self, *args, **options):
+        try:
+            with transaction.atomic():
+                counts = self.seed()
+        except ValidationError as exc:
+            raise CommandError(f"The demo catalog breaks a rule: {exc}") from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo hall ready: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+            )
+        )
+        self.stdout.write(
+            f"Demo logins (password {DEMO_PASSWORD}): admin, {CLERK}, {WINDOW_HEAD}, "
+            f"{DEPARTMENT_HEAD}, supervisor, director, inspector, applicant"
+        )
+
+    # -- helpers ------------------------------------------------------------
+    def upsert(self, model, lookup: dict, values: dict, *, validate: bool = False):
+        """Create or update one row; saves (and writes history) only when something changed."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is not None and all(getattr(obj, k) == v for k, v in values.items()):
+            return obj
+        obj = obj or model(**lookup)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        if validate:
+            obj.full_clean()
+        obj._change_reason = "demo seed"
+        obj.save()
+        return obj
+
+    def user(
+        self,
+        username: str,
+        full_name: str,
+        *,
+        group: str | None,
+        demo_login: bool,
+        superuser: bool = False,
+    ):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, first_name=full_name, is_staff=superuser, is_superuser=superuser
+            )
+            if demo_login:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
+            user.save()
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    # -- the hall -----------------------------------------------------------
+    def seed(self) -> dict[str, int]:
+        rng = random.Random(2026)
+        for username, name, group in CENTER_USERS:
+            self.user(username, name, group=group, demo_login=True, superuser=group is None)
+
+        departments, windows, items = [], [], 0
+        zone_counters: dict[str, int] = {}
+        order = 0
+        for d_index, spec in enumerate(DEPARTMENTS):
+            first = d_index == 0
+            head = self.user(
+                DEPARTMENT_HEAD if first else f"dh{spec['code'].lower()}",
+                chinese_name(rng),
+                group=Role.DEPARTMENT_HEAD,
+                demo_login=first,
+            )
+            chief = self.user(
+                f"cr{spec['code'].lower()}",
+                chinese_name(rng),
+                group=Role.WINDOW_HEAD,
+                demo_login=False,
+            )
+            department = self.upsert(
+                Department,
+                {"code": spec["code"]},
+                {
+                    "name": spec["name"],
+                    "short_name": spec["short_name"],
+                    "phone": spec["phone"],
+                    "head": head,
+                    "is_active": True,
+                },
+            )
+            departments.append(department)
+            by_number = {}
+            for w_spec in spec["windows"]:
+                letter = w_spec["zone"][0]
+                zone_counters[letter] = zone_counters.get(letter, 0) + 1
+                order += 1
+                window = self.upsert(
+                    Window,
+                    {"number": f"{letter}{zone_counters[letter]:02d}"},
+                    {
+                        "name": w_spec["name"],
+                        "department": department,
+                        "floor": w_spec["floor"],
+                        "zone": w_spec["zone"],
+                        "floor_order": order,
+                        "chief_representative": chief,
+                        "is_active": True,
+                    },
+                )
+                by_number[w_spec["number"]] = window
+                windows.append(window)
+            for i_spec in spec["items"]:
+                item = self.upsert(
+                    ServiceItem,
+                    {"code": i_spec["code"]},
+                    {
+                        "name": i_spec["name"],
+                        "department": department,
+                        "window": by_number.get(i_spec["window"]),
+                        "kind": i_spec["kind"],
+                        "statutory_limit_days": i_spec["statutory_days"],
+                        "promised_limit_days": i_spec["promised_days"],
+                        "legal_basis": i_spec["legal_basis"],
+                        "preconditions": i_spec["preconditions"],
+                        "process": i_spec["process"],
+                        "fee_basis": i_spec["fee_basis"],
+                        "fee_standard": i_spec["fee_standard"],
+                        "is_published": True,
+                    },
+                    validate=True,
+                )
+                items += 1
+                for m_order, m_spec in enumerate(i_spec["materials"], start=1):
+                    self.upsert(
+                        ServiceItemMaterial,
+                        {"item": item, "order": m_order},
+                        {
+                            "name": m_spec["name"],
+                            "form": m_spec["form"],
+                            "copies": m_spec["copies"],
+                            "note": m_spec["note"],
+                        },
+                    )
+                item.materials.filter(order__gt=len(i_spec["materials"])).delete()
+
+        staff = self.seed_staff(rng, windows)
+        return {
+            "departments": len(departments),
+            "windows": len(windows),
+            "service items": items,
+            "staff": staff,
+        }
+
+    def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:
+        """100 posts in A/B pairs: the first 40 windows have two posts, the others one."""
+        count = 0
+        for w_index, window in enumerate(windows):
+            posts = 2 if w_index < 40 else 1
+            for p_index in range(posts):
+                post = self.upsert(
+                    Post, {"window": window, "name": POST_NAMES[p_index]}, {"order": p_index + 1}
+                )
+                for slot in (StaffMember.Slot.A, StaffMember.Slot.B):
+                    count += 1
+                    is_head = p_index == 0 and slot == StaffMember.Slot.A
+                    first_window = w_index == 0
+                    if first_window and is_head:
+                        username, demo_login = WINDOW_HEAD, True
+                    elif first_window and p_index == 0:
+                        username, demo_login = CLERK, True
+                    else:
+                        username, demo_login = f"s{count:03d}", False
+                    name = chinese_name(rng)
+                    phone = mobile(rng)
+                    gender = rng.choice(StaffMember.Gender.values)
+                    role = Role.WINDOW_HEAD if is_head else Role.CLERK
+                    user = self.user(username, name, group=role, demo_login=demo_login)
+                    self.upsert(
+                        StaffMember,
+                        {"user": user},
+                        {
+                            "name": user.first_name,
+                            "gender": gender,
+                            "phone": phone,
+                            "department": window.department,
+                            "window": window,
+                            "post": post,
+                            "slot": slot,
+                            "role": StaffMember.Role.WINDOW_HEAD
+                            if is_head
+                            else StaffMember.Role.CLERK,
+                            "is_active": True,
+                        },
+                        validate=True,
+                    )
+                    if is_head:
+                        self.upsert(Window, {"pk": window.pk}, {"window_head": user})
+        return count

@@ -1,0 +1,25 @@
+"""Queueing background work from a request without ever waiting on the broker."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Queue `task` once the current transaction commits.
+
+    If the broker is down the request still succeeds: the failure is logged and
+    the scheduled sweep that owns this work repairs it on its next run.
+    """
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - any broker error must not reach the user
+            logger.warning("Could not queue %s; the next sweep will repair it.", task.name)
+
+    transaction.on_commit(send)

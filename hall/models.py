@@ -1,0 +1,112 @@
+"""The hall itself: its working-day calendar and weekly opening pattern.
+
+R-CASE-6, N-4: working days follow the national holiday schedule with its
+make-up working days (调休). The schedule is a table: seeded from the
+`chinesecalendar` package for the years it covers, and loaded by an
+administrator for each new year the State Council announces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CalendarYear(models.Model):
+    """A year whose official schedule is loaded. Dates in other years are provisional."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("chinesecalendar package")
+        IMPORT = "import", _("Imported by an administrator")
+        MANUAL = "manual", _("Entered by hand")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source_text = models.TextField(_("imported text"), blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("loaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A dated exception to the weekly pattern: a holiday or a make-up working day."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (off)")
+        WORKDAY = "workday", _("Make-up working day (调休上班)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=64, help_text=_("For example 国庆节."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+class Weekday(models.Model):
+    """The hall's weekly pattern: which weekdays are working days, and opening hours."""
+
+    class Day(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Day.choices, unique=True)
+    is_working_day = models.BooleanField(_("working day"), default=False)
+    morning_opens = models.TimeField(_("morning opens"), default=dt.time(9, 0))
+    morning_closes = models.TimeField(_("morning closes"), default=dt.time(12, 0))
+    afternoon_opens = models.TimeField(_("afternoon opens"), default=dt.time(13, 30))
+    afternoon_closes = models.TimeField(_("afternoon closes"), default=dt.time(17, 30))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name = _("weekday")
+        verbose_name_plural = _("weekly pattern")
+
+    def __str__(self) -> str:
+        return str(self.get_weekday_display())
+
+
+class Heartbeat(models.Model):
+    """When a scheduled job last ran in a worker: the admin home's system status."""
+
+    name = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,123 @@
+"""The people of the hall under dual management (R-ORG-1) in A/B posts (R-ORG-6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from windows.models import Department, Window
+
+
+class Post(models.Model):
+    """A post (岗位) at a window, held by an A and a B holder (R-ORG-6)."""
+
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="posts"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["window", "order", "name"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "name"], name="post_unique_name_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window.number} {self.name}"
+
+
+class StaffMember(models.Model):
+    """A person working in the hall.
+
+    Dual management (R-ORG-1): the dispatching department pays and guides; the
+    center manages daily work at the window and assesses.
+    """
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("Window clerk")
+        WINDOW_HEAD = "window_head", _("Window head")
+        CHIEF_REPRESENTATIVE = "chief_representative", _("Chief representative")
+        CENTER = "center", _("Center staff")
+
+    class Slot(models.TextChoices):
+        A = "A", _("A (holder)")
+        B = "B", _("B (substitute)")
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.PROTECT,
+        related_name="staff_member",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("dispatching department"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("window"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holders",
+    )
+    slot = models.CharField(_("A/B"), max_length=1, choices=Slot.choices, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLERK)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "slot"],
+                condition=Q(post__isnull=False),
+                name="staff_one_holder_per_post_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.post_id and self.window_id and self.post.window_id != self.window_id:
+            errors["post"] = _("The post belongs to another window.")
+        if self.post_id and not self.slot:
+            errors["slot"] = _("Say whether the person is the A or the B holder of the post.")
+        if (
+            self.window_id
+            and self.department_id
+            and self.window.department_id != self.department_id
+        ):
+            errors["window"] = _("The window is staffed by another department.")
+        if errors:
+            raise ValidationError(errors)
