@@ -6,8 +6,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .jobs import enqueue
 from .models import CalendarDay, CalendarYear, Weekday
 from .services import calendar_import_year
+from .tasks import recompute_provisional
 
 
 class CalendarImportForm(forms.Form):
@@ -76,6 +78,15 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    # A corrected day may change deadlines computed on it: recompute after commit.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        enqueue(recompute_provisional)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        enqueue(recompute_provisional)
 
 
 @admin.register(Weekday)

@@ -113,22 +113,26 @@ class WorkingCalendar:
         return DueDate(day, provisional)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> WorkingDays:
-        """Working days after `start` up to and including `end` (negative if end < start).
+        """Working days from `start` to `end`, the inverse of `add_working_days`.
 
+        Forwards it counts the working days after `start` up to and including
+        `end`; backwards (end < start) it counts those from `end` up to but not
+        including `start`, negated. Either way
         `working_days_between(d, add_working_days(d, n).date).days == n`.
         """
         if end < start:
-            back = self.working_days_between(end, start)
-            return WorkingDays(-back.days, back.provisional)
+            first, last, sign = end - dt.timedelta(days=1), start - dt.timedelta(days=1), -1
+        else:
+            first, last, sign = start, end, 1
         count = 0
         provisional = False
-        day = start
-        while day < end:
+        day = first
+        while day < last:
             day += dt.timedelta(days=1)
             provisional = provisional or not self.is_loaded(day)
             if self.is_working_day(day):
                 count += 1
-        return WorkingDays(count, provisional)
+        return WorkingDays(sign * count, provisional)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -10,7 +10,9 @@ start with `#` are skipped. A line is a name, what the dates are, and the dates:
 - the kind is 放假/休/holiday (days off) or 上班/班/workday (make-up working days);
 - a date is 2027-01-01, 2027/1/1 or 1月1日 (the year of the import);
 - two dates joined by 至, 到, ~ or .. are a range, both ends included;
-- commas, Chinese commas (，、) and spaces separate the parts.
+- commas, Chinese commas (，、) and spaces separate the parts; a name may hold
+  several holidays (国庆节、中秋节, 放假, …), and a weekday note such as （周五）
+  after a date is skipped.
 
 Every error names its line, and nothing is loaded unless the whole text is right.
 """
@@ -32,6 +34,8 @@ _DATE_RE = re.compile(_DATE)
 _END = r"(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})月(\d{1,2})日?|(\d{1,2})日)"
 _RANGE_RE = re.compile(_DATE + r"\s*(?:至|到|~|～|\.\.)\s*" + _END)
 _SPLIT_RE = re.compile(r"[,，、;；\s]+")
+# "1月1日（周五）至3日（周日）": the notice names the weekday of each end.
+_WEEKDAY_NOTE_RE = re.compile(r"[（(]\s*(?:周|星期)[一二三四五六日天]\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -62,23 +66,26 @@ def parse_schedule(text: str, year: int) -> list[ScheduleEntry]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        parts = [p for p in _SPLIT_RE.split(line, maxsplit=2) if p]
-        if len(parts) < 3:
+        tokens = [t for t in _SPLIT_RE.split(line) if t]
+        kind_at = next(
+            (i for i, t in enumerate(tokens) if i and t.lower() in HOLIDAY_WORDS | WORKDAY_WORDS),
+            None,
+        )
+        if len(tokens) < 3:
             errors.append(
                 _("Line %(line)s: expected a name, 放假 or 上班, and dates.") % {"line": line_no}
             )
             continue
-        name, kind_word, rest = parts[0], parts[1].lower(), parts[2]
-        if kind_word in HOLIDAY_WORDS:
-            kind = "holiday"
-        elif kind_word in WORKDAY_WORDS:
-            kind = "workday"
-        else:
+        if kind_at is None:
             errors.append(
                 _("Line %(line)s: %(word)s is neither 放假 (holiday) nor 上班 (working day).")
-                % {"line": line_no, "word": parts[1]}
+                % {"line": line_no, "word": tokens[1]}
             )
             continue
+        # A name may itself hold 、 (国庆节、中秋节): it runs up to the kind word.
+        name = "、".join(tokens[:kind_at])
+        kind = "holiday" if tokens[kind_at].lower() in HOLIDAY_WORDS else "workday"
+        rest = _WEEKDAY_NOTE_RE.sub("", " ".join(tokens[kind_at + 1 :]))
         try:
             dates = _dates_of(rest, year, line_no)
         except ValidationError as exc:

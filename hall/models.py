@@ -67,6 +67,27 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
 
+    def clean(self) -> None:
+        """The same rules as the import (N-4), for a day edited by hand."""
+        from django.core.exceptions import ValidationError
+
+        if self.date is None:
+            return
+        if self.kind == self.Kind.WORKDAY and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("A make-up working day falls on a weekend; this date is a weekday.")}
+            )
+        if not CalendarYear.objects.filter(year=self.date.year).exists():
+            raise ValidationError(
+                {
+                    "date": _(
+                        "%(year)s's schedule is not loaded: load the year first, "
+                        "then correct single days."
+                    )
+                    % {"year": self.date.year}
+                }
+            )
+
 
 class Weekday(models.Model):
     """The hall's weekly pattern: which weekdays are working days, and opening hours."""

@@ -109,7 +109,7 @@ class StaffMember(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.post_id and self.window_id and self.post.window_id != self.window_id:
+        if self.post_id and self.post.window_id != self.window_id:
             errors["post"] = _("The post belongs to another window.")
         if self.post_id and not self.slot:
             errors["slot"] = _("Say whether the person is the A or the B holder of the post.")

@@ -12,15 +12,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+    password = factory.django.Password("pw-for-tests-1")
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for role in extracted or []:
-            self.groups.add(Group.objects.get(name=role))
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -85,6 +86,8 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     name = factory.LazyAttribute(lambda o: o.user.first_name)
-    department = factory.LazyAttribute(lambda o: o.window.department if o.window else DepartmentFactory())
+    department = factory.LazyAttribute(
+        lambda o: o.window.department if o.window else DepartmentFactory()
+    )
     window = factory.SubFactory(WindowFactory)
     phone = "13800138000"

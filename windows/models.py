@@ -109,6 +109,7 @@ class ServiceItemQuerySet(models.QuerySet):
                 Q(name_initials__contains=latin)
                 | Q(name_pinyin__contains=latin)
                 | Q(department__name_initials__contains=latin)
+                | Q(department__name_pinyin__contains=latin)
                 | Q(code__iexact=query)
             )
         # Items whose own name matches come before those found by their department.
@@ -156,7 +157,9 @@ class ServiceItem(models.Model):
     promised_limit_days = models.PositiveSmallIntegerField(
         _("promised limit (working days)"),
         default=0,
-        help_text=_("0 for an immediate item; at most 40 % of the statutory limit."),
+        help_text=_(
+            "0 for an immediate item; otherwise at most 40 percent of the statutory limit."
+        ),
     )
     # Element 4: the preconditions.
     preconditions = models.TextField(_("preconditions"))

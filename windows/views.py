@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from hall.pdf import render_pdf
@@ -27,12 +28,14 @@ def guide_list(request):
         "department": department,
         "departments": guide_departments(),
     }
-    template = (
-        "windows/_guide_results.html"
-        if request.headers.get("HX-Request")
-        else "windows/guide_list.html"
+    # htmx swaps in only the results; a history restore (Back) needs the whole page.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
     )
-    return render(request, template, context)
+    template = "windows/_guide_results.html" if partial else "windows/guide_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 @require_GET
