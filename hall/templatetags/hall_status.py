@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from hall.models import CalendarYear, Heartbeat
@@ -19,8 +20,11 @@ def hall_system_status():
     loaded = set(CalendarYear.objects.values_list("year", flat=True))
     beat = Heartbeat.objects.filter(name="worker").first()
     stale = beat is None or timezone.now() - beat.seen_at > dt.timedelta(minutes=5)
+    fonts = cjk_font_families()
+    wanted = settings.HALL_PDF_FONT_FAMILY
     return {
-        "fonts": cjk_font_families(),
+        "fonts": fonts,
+        "font": wanted if wanted in fonts else (fonts[0] if fonts else ""),
         "this_year": today.year,
         "next_year": today.year + 1,
         "this_year_loaded": today.year in loaded,

@@ -1,12 +1,13 @@
 """The hall's admin: loading a year's schedule, editing the calendar with history, system status.
 
-Pages are requested in English (Accept-Language) so that the assertions do
+Pages are requested in English (the language cookie) so that the assertions do
 not depend on the translations being worked on in locale/.
 """
 
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from hall.calendar import is_working_day
@@ -16,7 +17,16 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def english(client, admin_client):
+    """Pages in English (the language switch's cookie), independent of the translation."""
+    for c in (client, admin_client):
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 IMPORT_URL = "admin:hall_calendaryear_import"
 SCHEDULE_2027 = (
     "元旦, 放假, 2027-01-01 至 2027-01-03\n春节, 放假, 2月6日至12日\n春节, 上班, 2月14日"

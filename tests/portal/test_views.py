@@ -150,3 +150,20 @@ def test_logout_by_post_logs_out(client, clerk):
     assert response.status_code == 302
     assert response.url == reverse("login")
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_interface_is_chinese_even_for_an_english_browser(client, hall):
+    # zh-hans is the default; a browser's Accept-Language does not switch it.
+    response = client.get(reverse("windows:guide_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "办事指南" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_interface_into_english(client, hall):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("windows:guide_list")}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("windows:guide_list"))
+    assert page["Content-Language"] == "en"
+    assert "Service guide" in page.content.decode()

@@ -90,6 +90,7 @@ class Command(BaseCommand):
         if validate:
             obj.full_clean()
         obj._change_reason = "demo seed"
+        obj._history_user = self.admin
         obj.save()
         return obj
 
@@ -122,6 +123,8 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         for username, name, group in CENTER_USERS:
             self.user(username, name, group=group, demo_login=True, superuser=group is None)
+        # The seed's changes are the administrator's in every object's history.
+        self.admin = get_user_model().objects.get(username="admin")
 
         departments, windows, items = [], [], 0
         zone_counters: dict[str, int] = {}
