@@ -62,3 +62,19 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_live_server_connection_left(django_db_setup, django_db_blocker):
+    """The live server's request threads are daemons: one may still hold a PostgreSQL
+    session when the test database is dropped. End such sessions first (tests only)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
