@@ -18,7 +18,11 @@ from staff.selectors import departments_in_scope, scope_for_user, staff_member_o
 def home(request):
     scope = scope_for_user(request.user)
     member = staff_member_of(request.user)
-    windows = windows_in_scope(request.user).order_by("floor", "floor_order", "number")
+    windows = (
+        windows_in_scope(request.user)
+        .select_related("window_head")
+        .order_by("floor", "floor_order", "number")
+    )
     context = {
         "member": member,
         "roles": sorted(scope.roles, key=lambda r: list(Role).index(r)),
