@@ -13,7 +13,9 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Local state of a development or demo run: SQLite, the filesystem broker, media.
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
@@ -215,6 +217,9 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{RESULTS_DIR}"
+    # The folders must exist before a worker, beat or the web app touches them.
+    for _folder in (BROKER_DIR / "queue", BROKER_DIR / "control", RESULTS_DIR):
+        _folder.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = True

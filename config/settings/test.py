@@ -24,4 +24,8 @@ CSRF_COOKIE_SECURE = False
 # Unit tests run tasks inline; tests/celery start a real worker instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = "cache+memory://"
+# Static files come from the finders; no collectstatic before the tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
