@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "hall",
     "windows",
     "staff",
+    "accountability",
+    "cases",
     "demo",
     "portal",
 ]
@@ -262,3 +264,21 @@ HALL_PDF_FONT_FAMILY = "Noto Sans CJK SC"
 
 # Largest uploaded file (sample forms, attachments), in bytes.
 HALL_UPLOAD_MAX_BYTES = env_int("HALL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024)
+
+# --- Cases (issue 3) -------------------------------------------------------
+# N-1 art. 42: a limit may be extended by at most 10 working days.
+HALL_EXTENSION_MAX_DAYS = env_int("HALL_EXTENSION_MAX_DAYS", default=10, minimum=1)
+# N-1 art. 32: a supplement notice within 5 working days of receiving the
+# materials, otherwise the case counts as accepted on the day they arrived.
+HALL_SUPPLEMENT_NOTICE_DAYS = env_int("HALL_SUPPLEMENT_NOTICE_DAYS", default=5, minimum=0)
+# N-3: the warning light shows this many working days before the promised date.
+HALL_WARNING_DAYS = env_int("HALL_WARNING_DAYS", default=2, minimum=0)
+# R-CASE-4: the window head reviews a rejection filing within 2 working days;
+# a wrong refusal is corrected and the applicant told within 1 working day.
+HALL_REJECTION_REVIEW_DAYS = env_int("HALL_REJECTION_REVIEW_DAYS", default=2, minimum=1)
+HALL_REJECTION_CORRECTION_DAYS = env_int("HALL_REJECTION_CORRECTION_DAYS", default=1, minimum=1)
+# R-CASE-7: a leader-assigned item that is not urgent is done within one week.
+HALL_LEADER_ITEM_DAYS = env_int("HALL_LEADER_ITEM_DAYS", default=5, minimum=1)
+# Public tracking: wrong codes allowed per address before a pause (minutes).
+HALL_TRACKING_MAX_FAILURES = env_int("HALL_TRACKING_MAX_FAILURES", default=5, minimum=1)
+HALL_TRACKING_LOCK_MINUTES = env_int("HALL_TRACKING_LOCK_MINUTES", default=15, minimum=1)
