@@ -11,6 +11,7 @@ admin.site.site_title = _("Service Hall")
 urlpatterns = [
     path("", include("portal.urls")),
     path("guide/", include("windows.urls")),
+    path("", include("cases.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
