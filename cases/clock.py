@@ -32,10 +32,13 @@ def compute_dues(case, calendar: WorkingCalendar | None = None) -> Dues:
     statutory = calendar.add_working_days(case.accepted_on, item.statutory_limit_days + shift)
     promised_date, provisional = promised.date, promised.provisional or statutory.provisional
     if case.leader_assigned == "urgent":
-        # R-CASE-7: urgent leader-assigned items are due the same working day.
+        # R-CASE-7: urgent leader-assigned items are due the same working day (plus any
+        # suspended or extended working days).
         promised_date = case.accepted_on
         if not calendar.is_working_day(promised_date):
             promised_date = calendar.add_working_days(promised_date, 1).date
+        if shift:
+            promised_date = calendar.add_working_days(promised_date, shift).date
     elif case.leader_assigned == "normal":
         # R-CASE-7: otherwise within one week.
         week = calendar.add_working_days(case.accepted_on, settings.HALL_LEADER_ITEM_DAYS + shift)
@@ -85,19 +88,29 @@ def light(case, today: dt.date, calendar: WorkingCalendar | None = None) -> str:
 
 
 def working_days_left(case, today: dt.date, calendar: WorkingCalendar | None = None) -> int | None:
-    """Working days from today to the promised date (negative once late)."""
+    """Working days from today to the promised date; once late, minus the working days
+    late (the days after the due date up to today)."""
     if case.promised_due is None:
         return None
     calendar = calendar or WorkingCalendar()
+    if today > case.promised_due:
+        return -calendar.working_days_between(case.promised_due, today).days
     return calendar.working_days_between(today, case.promised_due).days
 
 
 def suspended_working_days(
-    started_on: dt.date, ended_on: dt.date, calendar: WorkingCalendar | None = None
+    started_on: dt.date,
+    ended_on: dt.date,
+    calendar: WorkingCalendar | None = None,
+    accepted_on: dt.date | None = None,
 ) -> int:
     """Working days on which the clock stood still: from the first day up to, not
-    including, the day it resumed."""
+    including, the day it resumed. The acceptance day itself is never on the clock
+    (N-1: counting starts the next day), so a suspension from that day counts from the
+    next one."""
     calendar = calendar or WorkingCalendar()
+    if accepted_on is not None and started_on <= accepted_on:
+        started_on = accepted_on + dt.timedelta(days=1)
     if ended_on <= started_on:
         return 0
     one = dt.timedelta(days=1)

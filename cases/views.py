@@ -484,13 +484,25 @@ def _notice(request, number, pk) -> Notice:
     )
 
 
+def _full_on_form(request, notice) -> bool:
+    """Documents for the applicant mask the ID and phone; the internal filing form shows
+    them in full to those who may see them."""
+    return notice.kind == Notice.Kind.REJECTION_FILING and may_see_full_identity(
+        request.user, notice.case
+    )
+
+
 @require_GET
 @login_required
 def document_page(request, number, pk):
     from .documents import document_context, tracking_url
 
     notice = _notice(request, number, pk)
-    context = document_context(notice, tracking_url=tracking_url(request, notice.case))
+    context = document_context(
+        notice,
+        tracking_url=tracking_url(request, notice.case),
+        full_identity=_full_on_form(request, notice),
+    )
     context["pdf_url"] = request.path + "pdf/"
     return render(request, "cases/document_page.html", context)
 
@@ -501,7 +513,7 @@ def document_pdf(request, number, pk):
     from .documents import render_document_pdf
 
     notice = _notice(request, number, pk)
-    pdf = render_document_pdf(notice, request=request)
+    pdf = render_document_pdf(notice, request=request, full_identity=_full_on_form(request, notice))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.case.number}-{notice.kind}.pdf"'
     return response

@@ -122,6 +122,10 @@ def inquiry_record(
     errors = _Errors()
     if not subject.strip():
         errors.add("subject", _("Say what the inquiry is about."))
+    if channel not in {c for c, _label in FirstInquiry._meta.get_field("channel").choices}:
+        errors.add("channel", _("Choose how the inquiry came in."))
+    if disposition not in FirstInquiry.Disposition.values:
+        errors.add("disposition", _("Choose what became of the inquiry."))
     D = FirstInquiry.Disposition
     if disposition == D.COLLEAGUE and referred_to_user is None:
         errors.add("referred_to_user", _("Name the colleague it was referred to."))
@@ -217,6 +221,10 @@ def case_intake(
             % {"names": names},
         )
     if kind == Case.Kind.SUPPLEMENT:
+        listed = {m.item_material_id for m in materials}
+        if required_ids - listed:
+            # R-CASE-3: the notice lists *all* missing items at once.
+            errors.add("materials", _("List every required material, received or missing."))
         if not missing:
             errors.add("materials", _("A supplement case lists at least one missing material."))
         for m in missing:

@@ -75,7 +75,7 @@ def suspension_end(*, case: Case, actor, now: dt.datetime, acting_for=None) -> S
     suspension.ended_on = local_date(now)
     suspension.ended_by = actor
     suspension.working_days = suspended_working_days(
-        suspension.started_on, suspension.ended_on, calendar
+        suspension.started_on, suspension.ended_on, calendar, accepted_on=case.accepted_on
     )
     suspension._history_user = actor
     suspension.save()
@@ -129,6 +129,7 @@ def extension_decide(
     require_window_head(actor, case.window)
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("This extension was already decided."))
+    require_status(case, S.IN_PROGRESS, S.SUSPENDED, action=_("extended"))
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for refusing.")})
     if approve and case.extension_days + extension.days > settings.HALL_EXTENSION_MAX_DAYS:

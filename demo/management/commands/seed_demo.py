@@ -210,12 +210,76 @@ class Command(BaseCommand):
                 item.materials.filter(order__gt=len(i_spec["materials"])).delete()
 
         staff = self.seed_staff(rng, windows)
+        cases = self.seed_cases(rng, windows[:6])
         return {
+            "cases": cases,
             "departments": len(departments),
             "windows": len(windows),
             "service items": items,
             "staff": staff,
         }
+
+    def seed_cases(self, rng: random.Random, windows: list[Window]) -> int:
+        """Cases of the last weeks at the first windows, through the real services, so
+        that the lists show every light. Only once: a hall with cases keeps them."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from cases import services
+        from cases.models import Case
+        from hall.calendar import WorkingCalendar
+
+        if Case.objects.exists():
+            return Case.objects.count()
+        calendar = WorkingCalendar()
+        today = timezone.localdate()
+        ids = ["11010519491231002X"]
+        count = 0
+        for window in windows:
+            clerk = StaffMember.objects.filter(window=window, role=StaffMember.Role.CLERK).first()
+            items = list(ServiceItem.objects.filter(department=window.department))
+            if clerk is None or not items:
+                continue
+            for back in (1, 3, 5, 7, 9, 12, 15, 20, 25):
+                day = calendar.add_working_days(today, -back).date
+                now = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + back % 7, 15)))
+                item = rng.choice(items)
+                kind = rng.choice(
+                    ["accepted", "accepted", "accepted", "supplement", "consultation"]
+                )
+                materials = []
+                for index, m in enumerate(item.materials.all()):
+                    missing = kind == "supplement" and index == 0
+                    materials.append(
+                        services.MaterialInput(
+                            name=m.name,
+                            item_material_id=m.pk,
+                            received=not missing,
+                            pages=rng.randint(1, 6),
+                            missing_reason="缺少签字盖章" if missing else "",
+                        )
+                    )
+                if kind == "supplement" and not materials:
+                    kind = "accepted"
+                applicant = services.ApplicantInput(
+                    kind="person",
+                    name=chinese_name(rng),
+                    id_type="resident_id",
+                    id_number=ids[0],
+                    phone=mobile(rng),
+                )
+                services.case_intake(
+                    actor=clerk.user,
+                    window=window,
+                    item=item,
+                    kind=kind,
+                    applicant=applicant,
+                    materials=materials,
+                    now=now,
+                )
+                count += 1
+        return count
 
     def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:
         """100 posts in A/B pairs: the first 40 windows have two posts, the others one."""
