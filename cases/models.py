@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from windows.models import ServiceItem, ServiceItemMaterial, Window
@@ -26,7 +27,7 @@ def _user_fk(verbose, related="+", null=True):
 
 class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
     LETTER = "letter", _("Letter")
     WEB = "web", _("Web")
 

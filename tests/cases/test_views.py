@@ -324,3 +324,102 @@ def test_a_case_received_now_shows_working_days_left(client, clerk, case):
     page = client.get(case.get_absolute_url()).content.decode()
     assert "working days left" in page
     assert timezone.localdate() <= case.promised_due + dt.timedelta(days=0)
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("clerk", 302),
+        ("window_head", 302),
+        ("director", 302),
+        ("department_head", 403),
+        ("supervisor", 403),
+        ("inspector", 403),
+        ("applicant", 404),
+        ("outsider", 404),
+    ],
+)
+def test_only_the_windows_staff_may_act_on_its_case(client, request, case, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(reverse("cases:action", args=[case.number, "approve"]))
+    assert response.status_code == status
+    case.refresh_from_db()
+    expected = Case.Status.APPROVED if status == 302 else Case.Status.IN_PROGRESS
+    assert case.status == expected
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("clerk", 200),
+        ("window_head", 200),
+        ("department_head", 200),
+        ("supervisor", 200),
+        ("director", 200),
+        ("inspector", 200),
+        ("applicant", 404),
+        ("outsider", 404),
+    ],
+)
+def test_documents_open_as_page_and_pdf_within_scope(client, request, case, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    notice = case.notices.get(kind=Notice.Kind.RECEIPT)
+    page = client.get(reverse("cases:document", args=[case.number, notice.pk]))
+    pdf = client.get(reverse("cases:document_pdf", args=[case.number, notice.pk]))
+    assert (page.status_code, pdf.status_code) == (status, status)
+    if status == 200:
+        assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_window_head_approves_an_extension_through_the_page(client, clerk, window_head, case):
+    client.force_login(clerk)
+    client.post(
+        reverse("cases:action", args=[case.number, "extend"]),
+        {"days": "5", "reason": "需要现场核查"},
+    )
+    extension = case.extensions.get()
+    refused = client.post(
+        reverse("cases:extension_decide", args=[case.number, extension.pk]), {"decision": "approve"}
+    )
+    assert refused.status_code == 403  # the clerk may not decide
+    client.force_login(window_head)
+    before = case.statutory_due
+    client.post(
+        reverse("cases:extension_decide", args=[case.number, extension.pk]), {"decision": "approve"}
+    )
+    case.refresh_from_db()
+    assert case.extension_days == 5 and case.statutory_due > before
+    assert case.notices.filter(kind=Notice.Kind.EXTENSION).exists()
+
+
+def test_a_refusal_through_the_page_needs_the_filing_and_the_head_reviews_it(
+    client, clerk, window_head, case
+):
+    client.force_login(clerk)
+    incomplete = client.post(
+        reverse("cases:action", args=[case.number, "refuse"]),
+        {"reason": "unlawful", "detail": ""},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert incomplete.status_code == 200
+    client.post(
+        reverse("cases:action", args=[case.number, "refuse"]),
+        {
+            "reason": "unlawful",
+            "detail": "经营场所不符合要求",
+            "clerk_post": "综合受理岗",
+            "clerk_phone": "13900001111",
+        },
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.REFUSED
+    client.force_login(window_head)
+    client.post(
+        reverse("cases:action", args=[case.number, "review"]),
+        {"decision": "overturn", "opinion": "场所已整改，不应拒绝"},
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert case.rejection_filing.status == "overturned"
