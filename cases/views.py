@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -179,12 +180,13 @@ def intake(request):
     if item is None:
         query = request.GET.get("q", "").strip()[:50]
         found = items.search(query)[:30]
-        template = (
-            "cases/_item_choices.html"
-            if request.headers.get("HX-Request")
-            else "cases/intake_item.html"
+        partial = request.headers.get("HX-Request") and not request.headers.get(
+            "HX-History-Restore-Request"
         )
-        return render(request, template, {"items": found, "query": query, "inquiry": inquiry})
+        template = "cases/_item_choices.html" if partial else "cases/intake_item.html"
+        response = render(request, template, {"items": found, "query": query, "inquiry": inquiry})
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        return response
 
     initial = {}
     if inquiry is not None:

@@ -222,6 +222,16 @@ else:
     # The folders must exist before a worker, beat or the web app touches them.
     for _folder in (BROKER_DIR / "queue", BROKER_DIR / "control", RESULTS_DIR):
         _folder.mkdir(parents=True, exist_ok=True)
+# The cache holds short-lived counters (the tracking page's rate limit); shared
+# through Redis when there is one, so every web worker sees the same counts.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = True

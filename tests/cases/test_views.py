@@ -423,3 +423,12 @@ def test_a_refusal_through_the_page_needs_the_filing_and_the_head_reviews_it(
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
     assert case.rejection_filing.status == "overturned"
+
+
+def test_a_late_case_says_how_many_working_days_it_is_overdue(client, clerk, case):
+    case.promised_due = case.accepted_on - dt.timedelta(days=14)
+    case.save()
+    client.force_login(clerk)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "working days overdue" in page
+    assert "-1" not in page.split('data-testid="promised-due"')[1][:200]
