@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from hall.validators import validate_upload_size
 from windows.models import ServiceItem, ServiceItemMaterial, Window
 
 USER = settings.AUTH_USER_MODEL
@@ -85,6 +87,15 @@ class FirstInquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+class Light(models.TextChoices):
+    """N-3: the electronic supervision lights."""
+
+    GREEN = "green", _("On time")
+    WARNING = "warning", _("Warning")
+    YELLOW = "yellow", _("Yellow card")
+    RED = "red", _("Red card")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -165,6 +176,12 @@ class Case(models.Model):
     picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
     returned_reasons = models.TextField(_("reasons for return"), blank=True)
 
+    # N-3: the light the supervision sweep stored, and when it last changed.
+    light = models.CharField(
+        _("light"), max_length=8, choices=Light.choices, blank=True, default=""
+    )
+    light_changed_at = models.DateTimeField(_("light changed at"), null=True, blank=True)
+
     created_by = _user_fk(_("taken in by"), related="cases_taken", null=False)
     # A/B acting: the post holder on whose post the last action was taken.
     acting_for = _user_fk(_("acting for"))
@@ -178,6 +195,11 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["window", "status"]),
+            # The sweep's and the dashboards' access paths.
+            models.Index(fields=["status", "light"], name="case_status_light"),
+            models.Index(fields=["window", "status", "promised_due"], name="case_window_open_due"),
+            models.Index(fields=["completed_at"], name="case_completed_at"),
+            models.Index(fields=["received_at"], name="case_received_at"),
             models.Index(fields=["id_number"]),
             models.Index(fields=["applicant_name"]),
         ]
@@ -303,6 +325,12 @@ class Extension(models.Model):
     decided_by = _user_fk(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # A pending approval has its own clock (HALL_EXTENSION_DECISION_DAYS).
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    light = models.CharField(
+        _("light"), max_length=8, choices=Light.choices, blank=True, default=""
+    )
+    light_changed_at = models.DateTimeField(_("light changed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -351,6 +379,11 @@ class RejectionFiling(models.Model):
     review_opinion = models.TextField(_("review opinion"), blank=True)
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    # The review's clock, then the correction's (R-CASE-4), swept like a case's.
+    light = models.CharField(
+        _("light"), max_length=8, choices=Light.choices, blank=True, default=""
+    )
+    light_changed_at = models.DateTimeField(_("light changed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -400,3 +433,50 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.window_id}: {self.last}"
+
+
+class CardAppeal(models.Model):
+    """申诉: the window head appeals a yellow or red card; a supervisor decides (N-3)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        UPHELD = "upheld", _("Card upheld")
+        CANCELLED = "cancelled", _("Card cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
+    card = models.CharField(
+        _("card"),
+        max_length=8,
+        choices=[(Light.YELLOW, Light.YELLOW.label), (Light.RED, Light.RED.label)],
+    )
+    reason = models.TextField(_("reason"))
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="appeals/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]), validate_upload_size],
+    )
+    appealed_by = _user_fk(_("appealed by"), null=False)
+    appealed_at = models.DateTimeField(_("appealed at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = _user_fk(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-appealed_at"]
+        verbose_name = _("card appeal")
+        verbose_name_plural = _("card appeals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "card"],
+                condition=models.Q(status="pending"),
+                name="one_pending_appeal_per_card",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_card_display()}"

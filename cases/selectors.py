@@ -54,11 +54,26 @@ def case_for(user, number: str) -> Case | None:
     return cases_visible_to(user).filter(number=number).first()
 
 
-def window_case_list(user, *, window_ids=None, kind="", status="", item="", since=None, until=None):
+def window_case_list(
+    user,
+    *,
+    window_ids=None,
+    kind="",
+    status="",
+    item="",
+    since=None,
+    until=None,
+    light="",
+    window_number="",
+):
     """Open cases, most urgent first: earliest promised date first, waiting ones last."""
     cases = cases_visible_to(user).open()
     if window_ids:
         cases = cases.filter(Q(window_id__in=window_ids) | Q(parts__window_id__in=window_ids))
+    if window_number:
+        cases = cases.filter(window__number=window_number)
+    if light:
+        cases = cases.filter(light=light)
     if kind:
         cases = cases.filter(kind=kind)
     if status:

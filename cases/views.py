@@ -22,7 +22,8 @@ from windows.models import ServiceItem
 
 from . import services
 from .access import may_see_full_identity, require_window_head, require_window_staff
-from .clock import Light, light, working_days_left
+from .clock import Light as LightLabels
+from .clock import light, working_days_left
 from .forms import (
     DecisionForm,
     ExtensionForm,
@@ -33,7 +34,7 @@ from .forms import (
     SuspendForm,
     TrackForm,
 )
-from .models import Case, CasePart, Extension, FirstInquiry, Notice
+from .models import Case, CasePart, Extension, FirstInquiry, Light, Notice
 from .selectors import (
     acting_windows,
     case_for,
@@ -72,13 +73,20 @@ def case_list(request):
     windows = acting_windows(request.user)
     today = timezone.localdate()
     calendar = WorkingCalendar()
-    filters = {k: request.GET.get(k, "").strip()[:40] for k in ("kind", "status", "item", "q")}
+    filters = {
+        k: request.GET.get(k, "").strip()[:40]
+        for k in ("kind", "status", "item", "q", "light", "window")
+    }
     try:
         since = request.GET.get("since") or None
         until = request.GET.get("until") or None
         cases = window_case_list(
             request.user,
-            window_ids=list(windows.values_list("pk", flat=True)) or None,
+            window_ids=None
+            if filters["window"]
+            else (list(windows.values_list("pk", flat=True)) or None),
+            light=filters["light"],
+            window_number=filters["window"],
             kind=filters["kind"],
             status=filters["status"],
             item=filters["item"],
@@ -106,7 +114,7 @@ def case_list(request):
             "kinds": Case.Kind.choices,
             "statuses": [(s, label) for s, label in Case.Status.choices if s in Case.OPEN_STATUSES],
             "windows": windows,
-            "lights": Light.LABELS,
+            "lights": LightLabels.LABELS,
         },
     )
 
@@ -243,11 +251,22 @@ def intake(request):
         except PermissionDenied:
             raise
         else:
+            _refresh_lights()
             messages.success(request, _("Case %(number)s taken in.") % {"number": case.number})
             return redirect(case.get_absolute_url())
     return render(
         request, "cases/intake_form.html", {"form": form, "item": item, "inquiry": inquiry}
     )
+
+
+def _refresh_lights() -> None:
+    """Ask the worker for a sweep once this request commits, so the lists are current
+    at once. Never waits on the broker: if it is down the minute's sweep catches up."""
+    from hall.jobs import enqueue
+
+    from .tasks import sweep_lights_task
+
+    enqueue(sweep_lights_task)
 
 
 def _visible_case(request, number) -> Case:
@@ -268,7 +287,7 @@ def case_detail(request, number):
     context = {
         "case": case,
         "light": light(case, today, calendar),
-        "lights": Light.LABELS,
+        "lights": LightLabels.LABELS,
         "left": working_days_left(case, today, calendar),
         "statutory_left": (
             calendar.working_days_between(today, case.statutory_due).days
@@ -292,6 +311,8 @@ def case_detail(request, number):
         "refuse_form": RefuseForm(),
         "review_form": ReviewForm(),
         "waiting_materials": case.materials.filter(received=False),
+        "appeals": case.appeals.select_related("appealed_by", "decided_by"),
+        "appealable": _appealable_cards(request.user, case),
         "my_parts": [
             p
             for p in case.parts.all()
@@ -299,6 +320,30 @@ def case_detail(request, number):
         ],
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _appealable_cards(user, case) -> list[tuple[str, str]]:
+    """The cards the window head may still appeal (N-3)."""
+    from accountability.models import Occurrence
+
+    from .services.appeals import CARD_RULE
+
+    if not _can(require_window_head, user, case.window):
+        return []
+    rules = set(
+        Occurrence.objects.filter(
+            source_type__app_label="cases",
+            source_type__model="case",
+            source_id=case.pk,
+            withdrawn_at__isnull=True,
+        ).values_list("rule", flat=True)
+    )
+    pending = set(case.appeals.filter(status="pending").values_list("card", flat=True))
+    return [
+        (card, Light(card).label)
+        for card, rule in CARD_RULE.items()
+        if rule in rules and card not in pending
+    ]
 
 
 def _can(check, user, window) -> bool:
@@ -316,6 +361,7 @@ def _run(request, case, action, success: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        _refresh_lights()
         messages.success(request, success)
     return redirect(case.get_absolute_url())
 
@@ -420,6 +466,20 @@ def case_action(request, number, action):
             case,
             lambda: services.supplement_receive(case=case, actor=user, now=now, pages=pages),
             _("Materials recorded."),
+        )
+    if action == "appeal":
+        return _run(
+            request,
+            case,
+            lambda: services.appeal_file(
+                case=case,
+                actor=user,
+                now=now,
+                card=request.POST.get("card", ""),
+                reason=request.POST.get("reason", ""),
+                attachment=request.FILES.get("attachment"),
+            ),
+            _("Appeal filed; a center supervisor will decide."),
         )
     if action == "renotice":
         missing = []

@@ -5,8 +5,23 @@ repaired by the next one.
 """
 
 from celery.schedules import crontab
+from django.conf import settings
 
 BEAT_SCHEDULE = {
+    # Every minute (HALL_SWEEP_SECONDS): the supervision sweep stores each open case's
+    # light, records cards as occurrences and sends alerts (N-3). Set-based and
+    # idempotent, so a run lost while the broker was down is made up by the next.
+    "cases-sweep-lights": {
+        "task": "cases.tasks.sweep_lights",
+        "schedule": float(settings.HALL_SWEEP_SECONDS),
+        "options": {"expires": settings.HALL_SWEEP_SECONDS - 1},
+    },
+    # 08:30 Monday to Friday, before the windows open: each window head's digest of
+    # the cases about to turn yellow.
+    "cases-warning-digest": {
+        "task": "cases.tasks.warning_digest",
+        "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),
+    },
     # Every minute: proves to the admin home that beat, broker and worker all
     # work (the "system status" box shows the last beat seen by a worker).
     "hall-heartbeat": {

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("guide/", include("windows.urls")),
     path("", include("cases.urls")),
+    path("alerts/", include("hall.urls")),
+    path("", include("supervision.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,5 +1,12 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .alerts import unread_count
 
 
 def hall(request):
-    return {"hall_name": settings.HALL_NAME}
+    user = getattr(request, "user", None)
+    return {
+        "hall_name": settings.HALL_NAME,
+        "unread_alerts": SimpleLazyObject(lambda: unread_count(user)),
+    }

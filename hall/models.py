@@ -131,3 +131,40 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Alert(models.Model):
+    """An in-app notice to one user (the bell in the header).
+
+    `key` names what it is about and at which level (e.g. ``case:42:yellow``), so each
+    notice is created once per user, subject and level however often a job runs.
+    """
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        YELLOW = "yellow", _("Yellow card")
+        RED = "red", _("Red card")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    key = models.CharField(max_length=120)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="alert_once_per_user_key")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="alert_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title

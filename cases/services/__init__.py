@@ -1,5 +1,6 @@
 """Writes of the cases app: every action checks its state and its actor's authority."""
 
+from .appeals import appeal_decide, appeal_file  # noqa: F401
 from .intake import (  # noqa: F401
     ApplicantInput,
     MaterialInput,

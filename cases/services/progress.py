@@ -106,7 +106,14 @@ def extension_request(
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the applicant will read.")})
     extension = Extension(
-        case=case, days=days, reason=reason.strip(), requested_by=actor, requested_at=now
+        case=case,
+        days=days,
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_at=now,
+        decision_due=WorkingCalendar()
+        .add_working_days(local_date(now), settings.HALL_EXTENSION_DECISION_DAYS)
+        .date,
     )
     extension._history_user = actor
     extension.save()

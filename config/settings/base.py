@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "staff",
     "accountability",
     "cases",
+    "supervision",
     "demo",
     "portal",
 ]
@@ -292,3 +293,11 @@ HALL_LEADER_ITEM_DAYS = env_int("HALL_LEADER_ITEM_DAYS", default=5, minimum=1)
 # Public tracking: wrong codes allowed per address before a pause (minutes).
 HALL_TRACKING_MAX_FAILURES = env_int("HALL_TRACKING_MAX_FAILURES", default=5, minimum=1)
 HALL_TRACKING_LOCK_MINUTES = env_int("HALL_TRACKING_LOCK_MINUTES", default=15, minimum=1)
+
+# --- Supervision (issue 4) --------------------------------------------------
+# A pending extension is decided within this many working days, or its light turns.
+HALL_EXTENSION_DECISION_DAYS = env_int("HALL_EXTENSION_DECISION_DAYS", default=1, minimum=1)
+# How often beat runs the lights sweep, in seconds (N-3).
+HALL_SWEEP_SECONDS = env_int("HALL_SWEEP_SECONDS", default=60, minimum=5)
+# The public hall screen refreshes itself this often, in seconds.
+HALL_SCREEN_REFRESH_SECONDS = env_int("HALL_SCREEN_REFRESH_SECONDS", default=30, minimum=5)

@@ -279,6 +279,9 @@ class Command(BaseCommand):
                     now=now,
                 )
                 count += 1
+        from cases.sweep import sweep_lights
+
+        sweep_lights()  # the demo opens with its lights, occurrences and alerts in place
         return count
 
     def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:

@@ -1,0 +1,31 @@
+"""The bell: a user's in-app alerts."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .alerts import alerts_mark_read
+from .models import Alert
+
+
+@require_GET
+@login_required
+def alert_list(request):
+    alerts = Alert.objects.filter(user=request.user)
+    if request.GET.get("unread"):
+        alerts = alerts.filter(read_at__isnull=True)
+    page = Paginator(alerts, 30).get_page(request.GET.get("page"))
+    return render(request, "hall/alert_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def alerts_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    alerts_mark_read(user=request.user, now=timezone.now(), ids=ids)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("hall:alerts")
