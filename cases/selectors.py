@@ -141,6 +141,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 "kind": record.get_kind_display(),
                 "status": record.get_status_display(),
             }
+        elif previous.light != record.light:
+            what = _("Light: %(light)s") % {"light": record.get_light_display()}
         elif previous.status != record.status:
             what = _("Status: %(old)s → %(new)s") % {
                 "old": previous.get_status_display(),

@@ -4,9 +4,10 @@ import os
 
 from celery import Celery
 
-from config.beat import BEAT_SCHEDULE
-
+# Before anything reads the settings (the beat schedule does).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+from config.beat import BEAT_SCHEDULE  # noqa: E402
 
 app = Celery("service_hall")
 app.config_from_object("django.conf:settings", namespace="CELERY")

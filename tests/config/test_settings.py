@@ -127,3 +127,33 @@ def test_a_date_is_written_as_a_chinese_office_writes_it():
 
 def test_the_tests_run_celery_tasks_eagerly():
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_the_celery_app_loads_without_a_settings_module_in_the_environment():
+    # `celery -A config worker|beat` from scripts/run sets no DJANGO_SETTINGS_MODULE.
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env.update(DJANGO_DEBUG="true", DJANGO_SECRET_KEY="x" * 50)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config.celery_app import app; print(sorted(app.conf.beat_schedule))",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "cases-sweep-lights" in result.stdout
