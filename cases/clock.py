@@ -72,9 +72,12 @@ class Light:
 
 def light(case, today: dt.date, calendar: WorkingCalendar | None = None) -> str:
     """N-3: warning from 2 working days before the promised date, yellow once it has
-    passed, red once the statutory date has passed. Suspended cases keep their colour
-    but do not move; closed cases have none."""
-    if not case.is_open or case.promised_due is None:
+    passed, red once the statutory date has passed. A suspended case keeps the colour it
+    had when its clock stopped (the stored one), and so does an approved case waiting
+    for pickup; a closed case has none."""
+    if case.status in ("suspended", "approved"):
+        return case.light  # the clock stands still or has ended: the colour it stopped at
+    if case.status not in ("in_progress", "awaiting_supplement") or case.promised_due is None:
         return Light.NONE
     if today > case.statutory_due:
         return Light.RED

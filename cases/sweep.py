@@ -117,7 +117,7 @@ def sweep_lights(
                 if ids:
                     _history(model, ids, light)
                     if light == Light.YELLOW:
-                        report.alerts += _short_clock_alerts(model, ids, now)
+                        report.alerts += _short_clock_alerts(model, ids, now, due_sql)
     return report
 
 
@@ -228,7 +228,7 @@ def _case_alerts(transitions: dict[str, list[int]], now) -> int:
     return alerts_send(specs, now=now)
 
 
-def _short_clock_alerts(model, ids: list[int], now) -> int:
+def _short_clock_alerts(model, ids: list[int], now, clock: str) -> int:
     specs = []
     with translation.override(settings.LANGUAGE_CODE):
         rows = model.objects.filter(pk__in=ids).values(
@@ -245,7 +245,7 @@ def _short_clock_alerts(model, ids: list[int], now) -> int:
                 specs.append(
                     AlertSpec(
                         user_id=user,
-                        key=f"{model._meta.model_name}:{row['pk']}:yellow",
+                        key=f"{model._meta.model_name}:{row['pk']}:{clock}:yellow",
                         level=Light.YELLOW,
                         title=title,
                         url=url,

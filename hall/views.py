@@ -23,7 +23,9 @@ def alert_list(request):
 @require_POST
 @login_required
 def alerts_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    # No id at all means "mark all"; ids that are not numbers mark nothing.
+    raw = request.POST.getlist("id")
+    ids = [int(i) for i in raw if i.isdigit()] if raw else None
     alerts_mark_read(user=request.user, now=timezone.now(), ids=ids)
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):

@@ -25,7 +25,20 @@ def require_status(case: Case, *allowed: str, action: str) -> None:
 
 
 def save_case(case: Case, actor, acting_for, reason: str) -> None:
-    """Save with who did it (history_user) and on whose post (acting_for, R-ORG-6)."""
+    """Save with who did it (history_user) and on whose post (acting_for, R-ORG-6).
+
+    The light belongs to the supervision sweep: take its latest value under a row
+    lock, so a case read before a sweep committed does not write an old light back,
+    and a sweep running now waits for this transaction and then re-checks the row."""
+    if case.pk:
+        fresh = (
+            Case.objects.select_for_update()
+            .filter(pk=case.pk)
+            .values("light", "light_changed_at")
+            .first()
+        )
+        if fresh:
+            case.light, case.light_changed_at = fresh["light"], fresh["light_changed_at"]
     case.acting_for = acting_for
     case._history_user = actor
     case._change_reason = reason
