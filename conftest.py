@@ -20,6 +20,18 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _hall_language():
+    """Every test starts in the hall's language: a request with the English cookie
+    activates English in this thread, and Django does not switch back after it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class Hall:
     department: object

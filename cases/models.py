@@ -197,6 +197,12 @@ class Case(models.Model):
             models.Index(fields=["window", "status"]),
             # The sweep's and the dashboards' access paths.
             models.Index(fields=["status", "light"], name="case_status_light"),
+            # The every-minute sweep reads only the clocked cases' dates and light.
+            models.Index(
+                fields=["promised_due", "statutory_due", "light"],
+                condition=models.Q(status__in=("in_progress", "awaiting_supplement")),
+                name="case_clocked_dues",
+            ),
             models.Index(fields=["window", "status", "promised_due"], name="case_window_open_due"),
             models.Index(fields=["completed_at"], name="case_completed_at"),
             models.Index(fields=["received_at"], name="case_received_at"),
