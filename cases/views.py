@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hall.calendar import WorkingCalendar
 from hall.identity import mask_id, mask_phone
+from staff.substitution import acting_for
 from windows.models import ServiceItem
 
 from . import services
@@ -130,6 +131,7 @@ def inquiry_new(request):
         data = form.cleaned_data
         try:
             inquiry = services.inquiry_record(
+                acting_for=acting_for(request.user, data["window"], timezone.now()),
                 actor=request.user,
                 window=data["window"],
                 now=timezone.now(),
@@ -233,6 +235,7 @@ def intake(request):
         ]
         try:
             case = services.case_intake(
+                acting_for=acting_for(request.user, data["window"], timezone.now()),
                 actor=request.user,
                 window=data["window"],
                 item=item,
@@ -381,6 +384,8 @@ def _form_or_message(request, form_class):
 def case_action(request, number, action):
     case = _visible_case(request, number)
     user, now = request.user, timezone.now()
+    # R-ORG-6: B acts with A's authority while A is away; the case records it.
+    acting = acting_for(user, case.window, now)
     if action == "suspend":
         data = _form_or_message(request, SuspendForm)
         if data is None:
@@ -389,7 +394,12 @@ def case_action(request, number, action):
             request,
             case,
             lambda: services.suspension_start(
-                case=case, actor=user, now=now, reason=data["reason"], detail=data["detail"]
+                acting_for=acting,
+                case=case,
+                actor=user,
+                now=now,
+                reason=data["reason"],
+                detail=data["detail"],
             ),
             _("The clock is suspended; give the applicant the suspension notice."),
         )
@@ -397,7 +407,7 @@ def case_action(request, number, action):
         return _run(
             request,
             case,
-            lambda: services.suspension_end(case=case, actor=user, now=now),
+            lambda: services.suspension_end(acting_for=acting, case=case, actor=user, now=now),
             _("The clock runs again; the due dates moved."),
         )
     if action == "extend":
@@ -408,7 +418,12 @@ def case_action(request, number, action):
             request,
             case,
             lambda: services.extension_request(
-                case=case, actor=user, now=now, days=data["days"], reason=data["reason"]
+                acting_for=acting,
+                case=case,
+                actor=user,
+                now=now,
+                days=data["days"],
+                reason=data["reason"],
             ),
             _("Extension requested from the window head."),
         )
@@ -416,14 +431,14 @@ def case_action(request, number, action):
         return _run(
             request,
             case,
-            lambda: services.case_approve(case=case, actor=user, now=now),
+            lambda: services.case_approve(acting_for=acting, case=case, actor=user, now=now),
             _("Approved: the result is ready for pickup."),
         )
     if action == "pickup":
         return _run(
             request,
             case,
-            lambda: services.case_pickup(case=case, actor=user, now=now),
+            lambda: services.case_pickup(acting_for=acting, case=case, actor=user, now=now),
             _("Pickup recorded."),
         )
     if action == "refuse":
@@ -433,7 +448,7 @@ def case_action(request, number, action):
         return _run(
             request,
             case,
-            lambda: services.case_refuse(case=case, actor=user, now=now, **data),
+            lambda: services.case_refuse(acting_for=acting, case=case, actor=user, now=now, **data),
             _("Refused and filed for review; give the applicant the decision."),
         )
     if action == "review":
@@ -447,6 +462,7 @@ def case_action(request, number, action):
             request,
             case,
             lambda: services.filing_review(
+                acting_for=acting,
                 filing=filing,
                 actor=user,
                 now=now,
@@ -464,7 +480,9 @@ def case_action(request, number, action):
         return _run(
             request,
             case,
-            lambda: services.supplement_receive(case=case, actor=user, now=now, pages=pages),
+            lambda: services.supplement_receive(
+                acting_for=acting, case=case, actor=user, now=now, pages=pages
+            ),
             _("Materials recorded."),
         )
     if action == "appeal":
@@ -488,6 +506,7 @@ def case_action(request, number, action):
             if request.POST.get(f"missing_{material.pk}"):
                 missing.append(
                     services.MaterialInput(
+                        acting_for=acting,
                         name=material.name,
                         item_material_id=material.item_material_id,
                         missing_reason=reason,
@@ -497,7 +516,7 @@ def case_action(request, number, action):
             request,
             case,
             lambda: services.supplement_notice_issue(
-                case=case, actor=user, now=now, missing=missing
+                acting_for=acting, case=case, actor=user, now=now, missing=missing
             ),
             _("Supplement notice issued."),
         )
@@ -516,6 +535,7 @@ def extension_decide(request, number, pk):
         request,
         case,
         lambda: services.extension_decide(
+            acting_for=acting_for(request.user, case.window, timezone.now()),
             extension=extension,
             actor=request.user,
             now=timezone.now(),
@@ -534,7 +554,12 @@ def part_complete(request, number, pk):
     return _run(
         request,
         case,
-        lambda: services.part_complete(part=part, actor=request.user, now=timezone.now()),
+        lambda: services.part_complete(
+            acting_for=acting_for(request.user, part.window, timezone.now()),
+            part=part,
+            actor=request.user,
+            now=timezone.now(),
+        ),
         _("Your part is complete."),
     )
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("guide/", include("windows.urls")),
     path("", include("cases.urls")),
     path("alerts/", include("hall.urls")),
+    path("staff/", include("staff.urls")),
     path("", include("supervision.urls")),
     path(
         "accounts/login/",

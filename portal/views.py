@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hall.roles import Role
+from staff.models import Absence
 from staff.selectors import departments_in_scope, scope_for_user, staff_member_of, windows_in_scope
+from staff.substitution import active_absences, partner_of
 
 
 @require_GET
@@ -23,8 +26,18 @@ def home(request):
         .select_related("window_head")
         .order_by("floor", "floor_order", "number")
     )
+    now = timezone.now()
+    partner = partner_of(member) if member else None
+    away = {
+        a.member_id: a
+        for a in active_absences(now).filter(member__in=[m for m in (member, partner) if m])
+    }
     context = {
         "member": member,
+        "partner": partner,
+        "my_absence": away.get(member.pk) if member else None,
+        "partner_absence": away.get(partner.pk) if partner else None,
+        "absence_reasons": Absence.Reason.choices,
         "roles": sorted(scope.roles, key=lambda r: list(Role).index(r)),
         "is_applicant_only": scope.roles == {Role.APPLICANT} and not request.user.is_superuser,
         "windows": windows if not scope.view_all else None,

@@ -121,3 +121,56 @@ class StaffMember(models.Model):
             errors["window"] = _("The window is staffed by another department.")
         if errors:
             raise ValidationError(errors)
+
+
+class Absence(models.Model):
+    """A post holder away from the post (R-ORG-6): while it lasts, the other holder of
+    the post steps in, and the B holder acts with A's authority.
+
+    A records a handover note before leaving; when no handover was possible B records
+    that they stepped in without one.
+    """
+
+    class Reason(models.TextChoices):
+        LEAVE = "leave", _("Leave")
+        TRAINING = "training", _("Training")
+        BUSINESS_TRIP = "business_trip", _("Business trip")
+        TEMPORARY = "temporary", _("Temporary absence")
+
+    member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("absent holder"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    stepped_in_without_handover = models.BooleanField(
+        _("substitute stepped in without a handover"), default=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        indexes = [models.Index(fields=["member", "starts_at"], name="absence_member_start")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_reason_display()}"
+
+    def is_active(self, now) -> bool:
+        return (
+            self.ended_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or now < self.ends_at)
+        )

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import CardAppeal
 from cases.services import appeal_decide
 from hall.roles import Role
+from staff.models import Post
 from staff.selectors import scope_for_user
+from staff.substitution import posts_with_both_away
 from windows.models import Window
 
 from .selectors import hall_figures
@@ -32,6 +34,9 @@ def overview(request):
     else:
         raise PermissionDenied
     figures = hall_figures(windows)
+    # R-ORG-6: a post whose A and B holders are both away shows red.
+    empty_posts = posts_with_both_away(timezone.now())
+    unstaffed = set(Post.objects.filter(pk__in=empty_posts).values_list("window_id", flat=True))
     pending = CardAppeal.objects.filter(
         status=CardAppeal.Status.PENDING, case__window__in=windows
     ).count()
@@ -41,6 +46,7 @@ def overview(request):
         {
             "figures": figures,
             "pending_appeals": pending,
+            "unstaffed": unstaffed,
             "can_decide": request.user.is_superuser
             or bool(scope.roles & {Role.SUPERVISOR, Role.DIRECTOR}),
         },
