@@ -16,6 +16,13 @@ BEAT_SCHEDULE = {
         "schedule": float(settings.HALL_SWEEP_SECONDS),
         "options": {"expires": settings.HALL_SWEEP_SECONDS - 1},
     },
+    # Every 5 minutes: a whereabouts sign up longer than 20 minutes without the
+    # window head's leave and a substitute becomes an attendance breach (R-ORG-7).
+    "staff-breaches-check": {
+        "task": "staff.tasks.breaches_check",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # 08:30 Monday to Friday, before the windows open: each window head's digest of
     # the cases about to turn yellow.
     "cases-warning-digest": {

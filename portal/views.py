@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hall.roles import Role
-from staff.models import Absence
+from staff.models import Absence, Attendance, StaffMember, WhereaboutsSign
 from staff.selectors import departments_in_scope, scope_for_user, staff_member_of, windows_in_scope
 from staff.substitution import active_absences, partner_of
 
@@ -38,6 +38,28 @@ def home(request):
         "my_absence": away.get(member.pk) if member else None,
         "partner_absence": away.get(partner.pk) if partner else None,
         "absence_reasons": Absence.Reason.choices,
+        "attendance_today": (
+            Attendance.objects.filter(member=member, date=timezone.localdate()) if member else []
+        ),
+        "my_sign": (
+            WhereaboutsSign.objects.filter(member=member, returned_at__isnull=True).first()
+            if member
+            else None
+        ),
+        "window_signs": (
+            WhereaboutsSign.objects.filter(
+                returned_at__isnull=True, member__window_id__in=scope.act_window_ids
+            )
+            .exclude(member__user=request.user)
+            .select_related("member", "substitute")
+            if Role.WINDOW_HEAD in scope.roles
+            else []
+        ),
+        "window_staff": (
+            StaffMember.objects.filter(window_id__in=scope.act_window_ids, is_active=True)
+            if Role.WINDOW_HEAD in scope.roles
+            else []
+        ),
         "roles": sorted(scope.roles, key=lambda r: list(Role).index(r)),
         "is_applicant_only": scope.roles == {Role.APPLICANT} and not request.user.is_superuser,
         "windows": windows if not scope.view_all else None,

@@ -174,3 +174,74 @@ class Absence(models.Model):
             and self.starts_at <= now
             and (self.ends_at is None or now < self.ends_at)
         )
+
+
+class Attendance(models.Model):
+    """Sign-in and sign-out for a half-day session (R-ORG-7)."""
+
+    class Session(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField(_("date"))
+    session = models.CharField(_("session"), max_length=10, choices=Session.choices)
+    signed_in_at = models.DateTimeField(_("signed in at"))
+    signed_out_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    late = models.BooleanField(_("late"), default=False)
+    signed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed in by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "session"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "date", "session"], name="attendance_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date} {self.get_session_display()}"
+
+
+class WhereaboutsSign(models.Model):
+    """去向牌: a temporary absence from the window, with time out, reason and expected
+    return (R-ORG-7). Over 20 minutes it needs the window head's leave and a substitute."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="signs")
+    reason = models.CharField(_("where to / why"), max_length=100)
+    left_at = models.DateTimeField(_("left at"))
+    expected_back = models.DateTimeField(_("expected back"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leave granted by"),
+    )
+    substitute = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("substitute"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-left_at"]
+        verbose_name = _("whereabouts sign")
+        verbose_name_plural = _("whereabouts signs")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.reason}"

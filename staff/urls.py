@@ -7,4 +7,9 @@ app_name = "staff"
 urlpatterns = [
     path("absences/new/", views.absence_new, name="absence_new"),
     path("absences/<int:pk>/back/", views.absence_back, name="absence_back"),
+    path("attendance/in/", views.sign_in, name="sign_in"),
+    path("attendance/out/", views.sign_out, name="sign_out"),
+    path("whereabouts/new/", views.whereabouts_new, name="whereabouts_new"),
+    path("whereabouts/<int:pk>/back/", views.whereabouts_back, name="whereabouts_back"),
+    path("whereabouts/<int:pk>/grant/", views.whereabouts_grant, name="whereabouts_grant"),
 ]

@@ -63,3 +63,103 @@ def absence_back(request, pk):
     else:
         messages.success(request, _("Welcome back."))
     return redirect("home")
+
+
+def _me(request) -> StaffMember:
+    return get_object_or_404(StaffMember, user=request.user, is_active=True)
+
+
+def _run(request, action, success: str):
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("home")
+
+
+@require_POST
+@login_required
+def sign_in(request):
+    from .attendance import attendance_sign_in
+
+    me = _me(request)
+    return _run(
+        request,
+        lambda: attendance_sign_in(actor=request.user, member=me, now=timezone.now()),
+        _("Signed in."),
+    )
+
+
+@require_POST
+@login_required
+def sign_out(request):
+    from .attendance import attendance_sign_out
+
+    me = _me(request)
+    return _run(
+        request,
+        lambda: attendance_sign_out(actor=request.user, member=me, now=timezone.now()),
+        _("Signed out."),
+    )
+
+
+@require_POST
+@login_required
+def whereabouts_new(request):
+    from .attendance import whereabouts_post
+
+    me = _me(request)
+    try:
+        back = _until(request.POST.get("expected_back", ""))
+        if back is None:
+            raise ValidationError({"expected_back": _("Say when you will be back.")})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("home")
+    return _run(
+        request,
+        lambda: whereabouts_post(
+            actor=request.user,
+            member=me,
+            now=timezone.now(),
+            reason=request.POST.get("reason", ""),
+            expected_back=back,
+        ),
+        _("Your whereabouts sign is up."),
+    )
+
+
+@require_POST
+@login_required
+def whereabouts_back(request, pk):
+    from .attendance import whereabouts_return
+    from .models import WhereaboutsSign
+
+    sign = get_object_or_404(WhereaboutsSign, pk=pk)
+    return _run(
+        request,
+        lambda: whereabouts_return(actor=request.user, sign=sign, now=timezone.now()),
+        _("Welcome back."),
+    )
+
+
+@require_POST
+@login_required
+def whereabouts_grant(request, pk):
+    from .attendance import whereabouts_approve
+    from .models import WhereaboutsSign
+
+    sign = get_object_or_404(WhereaboutsSign, pk=pk)
+    substitute = StaffMember.objects.filter(pk=request.POST.get("substitute") or 0).first()
+    if substitute is None:
+        messages.error(request, _("Name who stands in."))
+        return redirect("home")
+    return _run(
+        request,
+        lambda: whereabouts_approve(
+            actor=request.user, sign=sign, substitute=substitute, now=timezone.now()
+        ),
+        _("Leave granted."),
+    )

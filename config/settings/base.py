@@ -301,3 +301,10 @@ HALL_EXTENSION_DECISION_DAYS = env_int("HALL_EXTENSION_DECISION_DAYS", default=1
 HALL_SWEEP_SECONDS = env_int("HALL_SWEEP_SECONDS", default=60, minimum=5)
 # The public hall screen refreshes itself this often, in seconds.
 HALL_SCREEN_REFRESH_SECONDS = env_int("HALL_SCREEN_REFRESH_SECONDS", default=30, minimum=5)
+
+# --- Staff (issue 5) --------------------------------------------------------
+# R-ORG-7: on post this many minutes before opening, or late.
+HALL_ON_POST_MARGIN_MINUTES = env_int("HALL_ON_POST_MARGIN_MINUTES", default=10, minimum=0)
+# R-ORG-7: away longer than this without the window head's leave and a substitute
+# is an attendance breach.
+HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", default=20, minimum=1)
