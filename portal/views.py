@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hall.roles import Role
-from staff.models import Absence, Attendance, StaffMember, WhereaboutsSign
+from staff.models import Absence, Attendance, LeaveRequest, StaffMember, WhereaboutsSign
 from staff.selectors import departments_in_scope, scope_for_user, staff_member_of, windows_in_scope
 from staff.substitution import active_absences, partner_of
 
@@ -52,6 +52,15 @@ def home(request):
             )
             .exclude(member__user=request.user)
             .select_related("member", "substitute")
+            if Role.WINDOW_HEAD in scope.roles
+            else []
+        ),
+        "window_leave": (
+            LeaveRequest.objects.filter(
+                status="pending", member__window_id__in=scope.act_window_ids
+            )
+            .exclude(member__user=request.user)
+            .select_related("member")
             if Role.WINDOW_HEAD in scope.roles
             else []
         ),

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Post, StaffMember
+from .models import (
+    Absence,
+    Attendance,
+    DepartmentVisit,
+    LeaveRequest,
+    Post,
+    StaffMember,
+    WhereaboutsSign,
+)
 
 
 class HolderInline(admin.TabularInline):
@@ -26,3 +34,44 @@ class StaffMemberAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "slot", "is_active", "department"]
     search_fields = ["name", "phone", "user__username"]
     autocomplete_fields = ["user", "department", "window", "post"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "member",
+        "reason",
+        "starts_at",
+        "ends_at",
+        "ended_at",
+        "stepped_in_without_handover",
+    ]
+    list_filter = ["reason"]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "date", "session", "signed_in_at", "signed_out_at", "late"]
+    list_filter = ["session", "late", "date"]
+    search_fields = ["member__name"]
+
+
+@admin.register(WhereaboutsSign)
+class WhereaboutsSignAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "reason", "left_at", "expected_back", "returned_at", "approved_by"]
+    search_fields = ["member__name"]
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "starts_at", "ends_at", "status", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["member__name"]
+
+
+@admin.register(DepartmentVisit)
+class DepartmentVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["department", "visitor", "visited_on"]
+    list_filter = ["department"]

@@ -245,3 +245,67 @@ class WhereaboutsSign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.reason}"
+
+
+class LeaveRequest(models.Model):
+    """Leave asked of the window head (R-ORG-7); approved leave is an absence of the post."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="leave")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    absence = models.OneToOneField(
+        Absence, null=True, blank=True, on_delete=models.SET_NULL, related_name="leave_request"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.starts_at:%Y-%m-%d}"
+
+
+class DepartmentVisit(models.Model):
+    """A department head's visit to their windows (R-ORG-8: at least monthly, 12 a year)."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="visits", verbose_name=_("department")
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visitor"),
+    )
+    visited_on = models.DateField(_("visited on"))
+    checked = models.TextField(_("what was checked"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on"]
+        verbose_name = _("department head visit")
+        verbose_name_plural = _("department head visits")
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.visited_on}"

@@ -12,4 +12,7 @@ urlpatterns = [
     path("whereabouts/new/", views.whereabouts_new, name="whereabouts_new"),
     path("whereabouts/<int:pk>/back/", views.whereabouts_back, name="whereabouts_back"),
     path("whereabouts/<int:pk>/grant/", views.whereabouts_grant, name="whereabouts_grant"),
+    path("leave/new/", views.leave_new, name="leave_new"),
+    path("leave/<int:pk>/decide/", views.leave_decide_view, name="leave_decide"),
+    path("visits/", views.visits, name="visits"),
 ]

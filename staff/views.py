@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Absence, StaffMember
 from .substitution import absence_end, absence_record, partner_of
@@ -163,3 +163,106 @@ def whereabouts_grant(request, pk):
         ),
         _("Leave granted."),
     )
+
+
+@require_POST
+@login_required
+def leave_new(request):
+    from .leave_visits import leave_request
+
+    me = _me(request)
+    try:
+        starts, ends = (
+            _until(request.POST.get("starts_at", "")),
+            _until(request.POST.get("ends_at", "")),
+        )
+        if starts is None or ends is None:
+            raise ValidationError(_("Give the start and the end of the leave."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("home")
+    return _run(
+        request,
+        lambda: leave_request(
+            actor=request.user,
+            member=me,
+            starts_at=starts,
+            ends_at=ends,
+            reason=request.POST.get("reason", ""),
+            handover_note=request.POST.get("handover_note", ""),
+            now=timezone.now(),
+        ),
+        _("Leave requested from the window head."),
+    )
+
+
+@require_POST
+@login_required
+def leave_decide_view(request, pk):
+    from .leave_visits import leave_decide
+    from .models import LeaveRequest
+
+    leave = get_object_or_404(LeaveRequest, pk=pk)
+    return _run(
+        request,
+        lambda: leave_decide(
+            actor=request.user,
+            request=leave,
+            approve=request.POST.get("decision") == "approve",
+            now=timezone.now(),
+        ),
+        _("Decision recorded."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def visits(request):
+    """R-ORG-8: a department head logs visits; everyone in scope sees the month and year."""
+    from windows.models import Department
+
+    from .leave_visits import visit_figures, visit_record
+
+    today = timezone.localdate()
+    if request.method == "POST":
+        department = get_object_or_404(Department, head=request.user)
+        try:
+            raw = request.POST.get("visited_on", "")
+            visited_on = dt.date.fromisoformat(raw) if raw else today
+        except ValueError:
+            messages.error(request, _("Write the date as 2026-10-08."))
+            return redirect("staff:visits")
+        return _run_to(
+            request,
+            "staff:visits",
+            lambda: visit_record(
+                actor=request.user,
+                department=department,
+                visited_on=visited_on,
+                checked=request.POST.get("checked", ""),
+                today=today,
+            ),
+            _("Visit recorded."),
+        )
+    rows = visit_figures(request.user, year=today.year, month=today.month)
+    if not rows:
+        raise PermissionDenied
+    return render(
+        request,
+        "staff/visits.html",
+        {
+            "rows": rows,
+            "today": today,
+            "my_department": Department.objects.filter(head=request.user).first(),
+        },
+    )
+
+
+def _run_to(request, target: str, action, success: str):
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(target)

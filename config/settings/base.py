@@ -308,3 +308,5 @@ HALL_ON_POST_MARGIN_MINUTES = env_int("HALL_ON_POST_MARGIN_MINUTES", default=10,
 # R-ORG-7: away longer than this without the window head's leave and a substitute
 # is an attendance breach.
 HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", default=20, minimum=1)
+# R-ORG-8: department heads visit their windows at least this often a year.
+HALL_VISITS_PER_YEAR = env_int("HALL_VISITS_PER_YEAR", default=12, minimum=1)
