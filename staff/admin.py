@@ -5,9 +5,11 @@ from .models import (
     Absence,
     Attendance,
     DepartmentVisit,
+    DutyShift,
     LeaveRequest,
     Post,
     StaffMember,
+    TrainingRecord,
     WhereaboutsSign,
 )
 
@@ -28,12 +30,18 @@ class PostAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["window"]
 
 
+class TrainingInline(admin.TabularInline):
+    model = TrainingRecord
+    extra = 0
+
+
 @admin.register(StaffMember)
 class StaffMemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "department", "window", "post", "slot", "role", "is_active"]
     list_filter = ["role", "slot", "is_active", "department"]
     search_fields = ["name", "phone", "user__username"]
     autocomplete_fields = ["user", "department", "window", "post"]
+    inlines = [TrainingInline]
 
 
 @admin.register(Absence)
@@ -75,3 +83,19 @@ class LeaveRequestAdmin(SimpleHistoryAdmin):
 class DepartmentVisitAdmin(SimpleHistoryAdmin):
     list_display = ["department", "visitor", "visited_on"]
     list_filter = ["department"]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "session", "leader", "leader_title", "attended"]
+    list_editable = ["attended"]
+    list_filter = ["attended", "session"]
+    date_hierarchy = "date"
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "kind", "title", "date", "hours", "passed"]
+    list_filter = ["kind", "passed"]
+    search_fields = ["member__name", "title"]
+    autocomplete_fields = ["member"]

@@ -309,3 +309,67 @@ class DepartmentVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.visited_on}"
+
+
+class DutyShift(models.Model):
+    """A county leader's turn on patrol duty at the center, and whether they came (R-ORG-9)."""
+
+    class Session(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        DAY = "day", _("All day")
+
+    date = models.DateField(_("date"))
+    session = models.CharField(
+        _("session"), max_length=10, choices=Session.choices, default=Session.DAY
+    )
+    leader = models.CharField(_("leader"), max_length=100)
+    leader_title = models.CharField(_("title"), max_length=100, blank=True)
+    attended = models.BooleanField(
+        _("came"), null=True, blank=True, help_text=_("Empty until the day is over.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "session"]
+        verbose_name = _("leaders' duty shift")
+        verbose_name_plural = _("leaders' duty rota")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "session", "leader"], name="duty_once_per_leader_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.leader}"
+
+
+class TrainingRecord(models.Model):
+    """A person's training: pre-service training (R-ORG-3) and later courses."""
+
+    class Kind(models.TextChoices):
+        PRE_SERVICE = "pre_service", _("Pre-service training")
+        BUSINESS = "business", _("Business training")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="training",
+        verbose_name=_("staff member"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("course"), max_length=200)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    passed = models.BooleanField(_("passed"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.title}"

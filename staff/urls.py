@@ -15,4 +15,5 @@ urlpatterns = [
     path("leave/new/", views.leave_new, name="leave_new"),
     path("leave/<int:pk>/decide/", views.leave_decide_view, name="leave_decide"),
     path("visits/", views.visits, name="visits"),
+    path("rota/", views.rota, name="rota"),
 ]

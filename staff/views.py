@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .models import Absence, StaffMember
 from .substitution import absence_end, absence_record, partner_of
@@ -266,3 +266,35 @@ def _run_to(request, target: str, action, success: str):
     else:
         messages.success(request, success)
     return redirect(target)
+
+
+@require_GET
+@login_required
+def rota(request):
+    """R-ORG-9: the leaders' duty rota of a month and whether each came."""
+    from hall.roles import Role
+
+    from .models import DutyShift
+    from .selectors import scope_for_user
+
+    scope = scope_for_user(request.user)
+    if not (
+        request.user.is_superuser or scope.roles & {Role.SUPERVISOR, Role.DIRECTOR, Role.INSPECTOR}
+    ):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    shifts = list(DutyShift.objects.filter(date__year=first.year, date__month=first.month))
+    summary = {
+        "scheduled": len(shifts),
+        "came": sum(1 for s in shifts if s.attended is True),
+        "missed": sum(1 for s in shifts if s.attended is False),
+        "open": sum(1 for s in shifts if s.attended is None),
+    }
+    return render(
+        request, "staff/rota.html", {"shifts": shifts, "month": first, "summary": summary}
+    )

@@ -136,3 +136,32 @@ def test_the_window_head_approves_leave_on_the_home_page(client, holder_a, windo
     client.post(reverse("staff:leave_decide", args=[request.pk]), {"decision": "approve"})
     request.refresh_from_db()
     assert request.status == "approved" and request.absence is not None
+
+
+def test_the_duty_rota_summarises_the_month(client, supervisor, clerk):
+    from staff.models import DutyShift
+
+    DutyShift.objects.create(date=dt.date(2026, 10, 9), leader="王县长", attended=True)
+    DutyShift.objects.create(date=dt.date(2026, 10, 16), leader="李副县长", attended=False)
+    DutyShift.objects.create(date=dt.date(2026, 10, 23), leader="赵副县长")
+    DutyShift.objects.create(date=dt.date(2026, 11, 6), leader="王县长", attended=True)
+    client.force_login(supervisor)
+    response = client.get(reverse("staff:rota"), {"month": "2026-10"})
+    assert response.context["summary"] == {"scheduled": 3, "came": 1, "missed": 1, "open": 1}
+    assert response.content.decode().count('data-testid="shift"') == 3
+    client.force_login(clerk)
+    assert client.get(reverse("staff:rota")).status_code == 403
+
+
+def test_a_person_sees_their_training_on_the_home_page(client, clerk):
+    from staff.models import TrainingRecord
+
+    TrainingRecord.objects.create(
+        member=StaffMember.objects.get(user=clerk),
+        kind="pre_service",
+        title="窗口服务规范岗前培训",
+        date=dt.date(2026, 3, 1),
+        hours=16,
+    )
+    client.force_login(clerk)
+    assert "窗口服务规范岗前培训" in client.get(reverse("home")).content.decode()

@@ -199,6 +199,8 @@ def test_changing_a_staff_member_records_who_changed_it(admin_client, hall, admi
         "slot": "A",
         "role": "clerk",
         "is_active": "on",
+        "training-TOTAL_FORMS": "0",
+        "training-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     response = admin_client.post(reverse("admin:staff_staffmember_change", args=[member.pk]), data)
@@ -228,6 +230,8 @@ def test_the_staff_admin_refuses_a_post_of_another_window(admin_client, hall):
         "slot": "A",
         "role": "clerk",
         "is_active": "on",
+        "training-TOTAL_FORMS": "0",
+        "training-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     response = admin_client.post(reverse("admin:staff_staffmember_add"), data)
