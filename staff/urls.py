@@ -16,4 +16,8 @@ urlpatterns = [
     path("leave/<int:pk>/decide/", views.leave_decide_view, name="leave_decide"),
     path("visits/", views.visits, name="visits"),
     path("rota/", views.rota, name="rota"),
+    path("attendance/report/", views.attendance_report_view, name="attendance_report"),
+    path(
+        "attendance/report.<str:fmt>", views.attendance_report_view, name="attendance_report_file"
+    ),
 ]

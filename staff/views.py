@@ -298,3 +298,75 @@ def rota(request):
     return render(
         request, "staff/rota.html", {"shifts": shifts, "month": first, "summary": summary}
     )
+
+
+@require_GET
+@login_required
+def attendance_report_view(request, fmt: str = "html"):
+    """The monthly attendance report of the windows in the user's scope."""
+    from hall.pdf import render_pdf
+    from hall.roles import Role
+
+    from .reports import attendance_report, report_xlsx
+    from .selectors import scope_for_user
+
+    scope = scope_for_user(request.user)
+    if not (
+        request.user.is_superuser
+        or scope.roles
+        & {Role.WINDOW_HEAD, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.INSPECTOR}
+    ):
+        raise PermissionDenied
+    members = StaffMember.objects.filter(is_active=True)
+    if not (request.user.is_superuser or scope.view_all):
+        if not (scope.view_department_ids or scope.view_window_ids):
+            raise PermissionDenied
+        from django.db.models import Q
+
+        members = members.filter(
+            Q(department_id__in=scope.view_department_ids) | Q(window_id__in=scope.view_window_ids)
+        )
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    department = request.GET.get("department", "")
+    if department:
+        members = members.filter(department__code=department)
+    report = attendance_report(members, year=year, month=month)
+    title = _("Attendance %(year)s-%(month)02d") % {"year": year, "month": month}
+    context = {
+        "report": report,
+        "title": title,
+        "month": f"{year}-{month:02d}",
+        "department": department,
+    }
+    if fmt == "xlsx":
+        from django.http import HttpResponse
+
+        headers = [
+            _("Window"),
+            _("Name"),
+            _("Department"),
+            _("Sessions signed in"),
+            _("Late"),
+            _("Whereabouts signs"),
+            _("Breaches"),
+            _("Days of leave"),
+        ]
+        response = HttpResponse(
+            report_xlsx(report, title=title, headers=[str(h) for h in headers]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="attendance-{year}-{month:02d}.xlsx"'
+        )
+        return response
+    if fmt == "pdf":
+        from django.http import HttpResponse
+
+        pdf = render_pdf("staff/pdf/attendance.html", context, request=request)
+        return HttpResponse(pdf, content_type="application/pdf")
+    return render(request, "staff/attendance_report.html", context)
