@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
@@ -151,16 +152,10 @@ def inquiry_new(request):
         else:
             messages.success(request, _("Inquiry recorded."))
             if inquiry.disposition == FirstInquiry.Disposition.CASE:
-                return redirect(f"{_intake_url()}?inquiry={inquiry.pk}")
+                return redirect(f"{reverse('cases:intake')}?inquiry={inquiry.pk}")
             return redirect("cases:inquiry_new")
     recent = inquiries_for(request.user)[:10]
     return render(request, "cases/inquiry_form.html", {"form": form, "recent": recent})
-
-
-def _intake_url() -> str:
-    from django.urls import reverse
-
-    return reverse("cases:intake")
 
 
 @require_GET

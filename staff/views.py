@@ -69,14 +69,14 @@ def _me(request) -> StaffMember:
     return get_object_or_404(StaffMember, user=request.user, is_active=True)
 
 
-def _run(request, action, success: str):
+def _run(request, action, success: str, target: str = "home"):
     try:
         action()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, success)
-    return redirect("home")
+    return redirect(target)
 
 
 @require_POST
@@ -232,9 +232,8 @@ def visits(request):
         except ValueError:
             messages.error(request, _("Write the date as 2026-10-08."))
             return redirect("staff:visits")
-        return _run_to(
+        return _run(
             request,
-            "staff:visits",
             lambda: visit_record(
                 actor=request.user,
                 department=department,
@@ -243,6 +242,7 @@ def visits(request):
                 today=today,
             ),
             _("Visit recorded."),
+            target="staff:visits",
         )
     rows = visit_figures(request.user, year=today.year, month=today.month)
     if not rows:
@@ -256,16 +256,6 @@ def visits(request):
             "my_department": Department.objects.filter(head=request.user).first(),
         },
     )
-
-
-def _run_to(request, target: str, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect(target)
 
 
 @require_GET
