@@ -29,6 +29,12 @@ BEAT_SCHEDULE = {
         "task": "cases.tasks.warning_digest",
         "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),
     },
+    # 09:00 on 5 January: the yearly return check (R-ORG-5) tells the director who
+    # meets a return rule, once the annual grades of the past year are in.
+    "staff-return-check": {
+        "task": "staff.tasks.return_check",
+        "schedule": crontab(month_of_year=1, day_of_month=5, hour=9, minute=0),
+    },
     # Every minute: proves to the admin home that beat, broker and worker all
     # work (the "system status" box shows the last beat seen by a worker).
     "hall-heartbeat": {

@@ -16,7 +16,7 @@ from accountability.services import occurrence_record_many
 from hall.models import Weekday
 from hall.roles import Role
 
-from .models import Attendance, StaffMember, WhereaboutsSign
+from .models import Absence, Attendance, StaffMember, WhereaboutsSign
 from .selectors import scope_for_user
 
 
@@ -89,9 +89,19 @@ def attendance_sign_out(*, actor, member: StaffMember, now: dt.datetime) -> Atte
 
 @transaction.atomic
 def whereabouts_post(
-    *, actor, member: StaffMember, now: dt.datetime, reason: str, expected_back: dt.datetime
+    *,
+    actor,
+    member: StaffMember,
+    now: dt.datetime,
+    reason: str,
+    expected_back: dt.datetime,
+    handover_note: str = "",
 ) -> WhereaboutsSign:
-    """A clerk leaving the post shows where they went and when they will be back."""
+    """A clerk leaving the post shows where they went and when they will be back.
+
+    For a post holder the sign is also a temporary absence of the post (R-ORG-6):
+    while it is up the other holder stands in, and a B holder acts for A.
+    """
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the person posts their whereabouts sign."))
     if not reason.strip():
@@ -105,6 +115,17 @@ def whereabouts_post(
     )
     sign._history_user = actor
     sign.save()
+    if member.post_id:
+        absence = Absence(
+            member=member,
+            reason=Absence.Reason.TEMPORARY,
+            starts_at=now,
+            handover_note=handover_note.strip(),
+            recorded_by=actor,
+            sign=sign,
+        )
+        absence._history_user = actor
+        absence.save()
     return sign
 
 
@@ -117,6 +138,11 @@ def whereabouts_return(*, actor, sign: WhereaboutsSign, now: dt.datetime) -> Whe
     sign.returned_at = now
     sign._history_user = actor
     sign.save()
+    absence = Absence.objects.filter(sign=sign, ended_at__isnull=True).first()
+    if absence is not None:
+        absence.ended_at = now
+        absence._history_user = actor
+        absence.save()
     breaches_check(now=now)
     return sign
 

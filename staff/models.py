@@ -88,6 +88,8 @@ class StaffMember(models.Model):
     slot = models.CharField(_("A/B"), max_length=1, choices=Slot.choices, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLERK)
     is_active = models.BooleanField(_("active"), default=True)
+    on_post_since = models.DateField(_("on post since"), null=True, blank=True)
+    left_on = models.DateField(_("left the hall on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -109,8 +111,16 @@ class StaffMember(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.post_id and self.post.window_id != self.window_id:
+        # The A holder sits at the post's window; the B holder may sit at another
+        # window of the department or in its back office (R-ORG-6).
+        if self.post_id and self.slot == self.Slot.A and self.post.window_id != self.window_id:
             errors["post"] = _("The post belongs to another window.")
+        if (
+            self.post_id
+            and self.department_id
+            and self.post.window.department_id != self.department_id
+        ):
+            errors["post"] = _("The post belongs to another department's window.")
         if self.post_id and not self.slot:
             errors["slot"] = _("Say whether the person is the A or the B holder of the post.")
         if (
@@ -157,6 +167,16 @@ class Absence(models.Model):
         related_name="+",
     )
     ended_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    # A temporary absence shown on a whereabouts sign (R-ORG-7) is an absence of the
+    # post while the sign is up, so the other holder stands in (R-ORG-6).
+    sign = models.OneToOneField(
+        "WhereaboutsSign",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="absence",
+        verbose_name=_("whereabouts sign"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -373,3 +393,281 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.title}"
+
+
+class PostChange(models.Model):
+    """A change of a post's A or B holder, registered with the center (R-ORG-6)."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="changes", verbose_name=_("post")
+    )
+    slot = models.CharField(_("A/B"), max_length=1, choices=StaffMember.Slot.choices)
+    previous = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("previous holder"),
+    )
+    holder = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("new holder"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of post holder")
+        verbose_name_plural = _("changes of post holders")
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.slot}"
+
+
+class Dispatch(models.Model):
+    """A department's proposal of a person for a window post, the center's review of
+    the four points and the pre-service training (R-ORG-3, 《窗口工作人员登记表》)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for review")
+        PASSED = "passed", _("Review passed, waiting for training")
+        TRAINED = "trained", _("Trained, ready to take the post")
+        FAILED = "failed", _("Review failed")
+        ON_POST = "on_post", _("On post")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Employment(models.TextChoices):
+        CIVIL_SERVANT = "civil_servant", _("Civil servant")
+        REFERENCE = "reference", _("Managed as civil servant (参公)")
+        INSTITUTION = "institution", _("Public institution staff (事业编制)")
+        CONTRACT = "contract", _("Contract staff (编外)")
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("Window clerk")
+        WINDOW_HEAD = "window_head", _("Window head")
+
+    POINTS = ("identity", "qualification", "knowledge", "computer")
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
+        verbose_name=_("department"),
+    )
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("window")
+    )
+    post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("post"),
+    )
+    slot = models.CharField(_("A/B"), max_length=1, choices=StaffMember.Slot.choices, blank=True)
+    role = models.CharField(_("proposed as"), max_length=16, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=StaffMember.Gender.choices, blank=True
+    )
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("mobile"), max_length=11)
+    employment = models.CharField(_("employment status"), max_length=16, choices=Employment.choices)
+    rank = models.CharField(_("rank or title"), max_length=100, blank=True)
+    education = models.CharField(_("education"), max_length=100, blank=True)
+    qualifications = models.TextField(
+        _("qualifications"), help_text=_("Law-enforcement certificate, professional licences…")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+
+    identity_passed = models.BooleanField(_("identity"), null=True)
+    identity_note = models.CharField(_("note on identity"), max_length=300, blank=True)
+    qualification_passed = models.BooleanField(_("qualification"), null=True)
+    qualification_note = models.CharField(_("note on qualification"), max_length=300, blank=True)
+    knowledge_passed = models.BooleanField(_("business knowledge"), null=True)
+    knowledge_note = models.CharField(_("note on business knowledge"), max_length=300, blank=True)
+    computer_passed = models.BooleanField(_("computer skill"), null=True)
+    computer_note = models.CharField(_("note on computer skill"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    training_title = models.CharField(_("pre-service training"), max_length=200, blank=True)
+    training_on = models.DateField(_("trained on"), null=True, blank=True)
+    training_hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+
+    member = models.OneToOneField(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatch",
+        verbose_name=_("staff member"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.name}"
+
+    def points(self):
+        """The four review points as (key, label, passed, note)."""
+        return [
+            (
+                key,
+                self._meta.get_field(f"{key}_passed").verbose_name,
+                getattr(self, f"{key}_passed"),
+                getattr(self, f"{key}_note"),
+            )
+            for key in self.POINTS
+        ]
+
+
+class SwapRequest(models.Model):
+    """A department asks to replace a window's staff member (R-ORG-4, S2 §16, S4 二.3)."""
+
+    class Reason(models.TextChoices):
+        REGULAR = "regular", _("Regular adjustment (January)")
+        CENTER_REQUEST = "center_request", _("Requested by the center (incompetence, violation)")
+        HEALTH = "health", _("Health")
+        PROMOTED = "promoted", _("Promoted or given other work by the department")
+        TRANSFERRED = "transferred", _("Transferred out of the department")
+        OTHER = "other", _("Other special reason")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the center")
+        APPROVED = (
+            "approved",
+            _("Approved: the leaving person stays until the newcomer is familiar"),
+        )
+        REFUSED = "refused", _("Refused")
+        COMPLETED = "completed", _("Completed")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="swaps", verbose_name=_("department")
+    )
+    leaving = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="swaps_out",
+        verbose_name=_("leaving"),
+    )
+    incoming = models.ForeignKey(
+        Dispatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="swaps",
+        verbose_name=_("newcomer"),
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"), blank=True)
+    effective_on = models.DateField(_("swap on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    familiar_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("newcomer marked familiar by"),
+    )
+    familiar_at = models.DateTimeField(_("newcomer familiar at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+
+    def __str__(self) -> str:
+        return f"{self.leaving} {self.effective_on}"
+
+
+class ReturnDecision(models.Model):
+    """The director's decision on a person who meets a return rule (R-ORG-5)."""
+
+    class Decision(models.TextChoices):
+        RETURN = "return", _("Return to the department")
+        KEEP = "keep", _("Keep at the window")
+
+    member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="return_decisions",
+        verbose_name=_("staff member"),
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reasons = models.TextField(_("reasons"))
+    facts = models.JSONField(_("facts"), default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("return decision")
+        verbose_name_plural = _("return decisions")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_decision_display()}"

@@ -42,6 +42,7 @@ def scope_for_user(user) -> Scope:
                     user=user, is_active=True, window__isnull=False
                 ).values_list("window_id", flat=True)
             )
+            windows |= substituted_windows(user)
         if Role.WINDOW_HEAD in roles:
             windows |= set(
                 Window.objects.filter(is_active=True)
@@ -63,6 +64,45 @@ def scope_for_user(user) -> Scope:
         )
     user._hall_scope = scope
     return scope
+
+
+def substituted_windows(user, now=None) -> set[int]:
+    """R-ORG-6: the windows whose A holder this user stands in for now as B holder —
+    while the substitution lasts, B works on A's window queue."""
+    from django.utils import timezone
+
+    from .substitution import active_absences
+
+    now = now or timezone.now()
+    return set(
+        StaffMember.objects.filter(user=user, is_active=True, slot="B", post__isnull=False)
+        .filter(
+            post__holders__slot="A",
+            post__holders__is_active=True,
+            post__holders__pk__in=active_absences(now).values("member_id"),
+        )
+        .values_list("post__window_id", flat=True)
+    )
+
+
+def is_center(user) -> bool:
+    """The center's management (supervisors and the director): reviews dispatches,
+    approves swaps, keeps the A/B register."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or scope_for_user(user).roles & {Role.SUPERVISOR, Role.DIRECTOR}
+    )
+
+
+def staff_in_scope(user):
+    """The people a user may see: a department head only their own staff (R-ORG-1)."""
+    scope = scope_for_user(user)
+    members = StaffMember.objects.select_related("department", "window", "post", "user")
+    if user.is_superuser or scope.view_all:
+        return members
+    return members.filter(
+        Q(department_id__in=scope.view_department_ids) | Q(window_id__in=scope.view_window_ids)
+    )
 
 
 def windows_in_scope(user):

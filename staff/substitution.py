@@ -37,7 +37,7 @@ def acting_for(user, window, now: dt.datetime):
     is recorded as acting for A.
     """
     member = (
-        StaffMember.objects.filter(user=user, is_active=True, window=window, slot="B")
+        StaffMember.objects.filter(user=user, is_active=True, post__window=window, slot="B")
         .select_related("post")
         .first()
     )
@@ -117,4 +117,9 @@ def absence_end(*, actor, absence: Absence, now: dt.datetime) -> Absence:
     absence.ended_at = now
     absence._history_user = actor
     absence.save()
+    sign = absence.sign
+    if sign is not None and sign.returned_at is None:
+        sign.returned_at = now
+        sign._history_user = actor
+        sign.save()
     return absence

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_people
 
 app_name = "staff"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("leave/new/", views.leave_new, name="leave_new"),
     path("leave/<int:pk>/decide/", views.leave_decide_view, name="leave_decide"),
     path("visits/", views.visits, name="visits"),
+    path("people/", views_people.people, name="people"),
+    path("dispatch/", views_people.dispatch_list, name="dispatch_list"),
+    path("dispatch/<int:pk>/", views_people.dispatch_detail, name="dispatch_detail"),
+    path("swaps/", views_people.swaps, name="swaps"),
+    path("returns/", views_people.returns, name="returns"),
+    path("posts/", views_people.posts, name="posts"),
+    path("posts/change/", views_people.post_change, name="post_change"),
     path("rota/", views.rota, name="rota"),
     path("attendance/report/", views.attendance_report_view, name="attendance_report"),
     path(

@@ -126,6 +126,7 @@ def whereabouts_new(request):
             now=timezone.now(),
             reason=request.POST.get("reason", ""),
             expected_back=back,
+            handover_note=request.POST.get("handover_note", ""),
         ),
         _("Your whereabouts sign is up."),
     )

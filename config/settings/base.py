@@ -310,3 +310,16 @@ HALL_ON_POST_MARGIN_MINUTES = env_int("HALL_ON_POST_MARGIN_MINUTES", default=10,
 HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", default=20, minimum=1)
 # R-ORG-8: department heads visit their windows at least this often a year.
 HALL_VISITS_PER_YEAR = env_int("HALL_VISITS_PER_YEAR", default=12, minimum=1)
+# R-ORG-3: age guidance for a proposed window head and clerk ("原则上"): above it the
+# reviewer sees a warning; it never blocks.
+HALL_AGE_GUIDANCE_HEAD = env_int("HALL_AGE_GUIDANCE_HEAD", default=50, minimum=18)
+HALL_AGE_GUIDANCE_CLERK = env_int("HALL_AGE_GUIDANCE_CLERK", default=40, minimum=18)
+# R-ORG-4: a swap request reaches the center at least this many days ahead (S2 §16).
+HALL_SWAP_NOTICE_DAYS = env_int("HALL_SWAP_NOTICE_DAYS", default=5, minimum=0)
+# R-ORG-4: no swap within the stability period after taking the post: "half_year"
+# (the county's S2 §16) or "assessment_year" (the city's S4 二.3: twelve months).
+HALL_STABILITY_PERIOD = env.str("HALL_STABILITY_PERIOD", default="half_year")
+if HALL_STABILITY_PERIOD not in ("half_year", "assessment_year"):
+    raise ImproperlyConfigured(
+        f"HALL_STABILITY_PERIOD must be half_year or assessment_year, not {HALL_STABILITY_PERIOD!r}."
+    )

@@ -8,7 +8,9 @@ persona. Running it again changes nothing that is already as the seed wants it
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -210,6 +212,7 @@ class Command(BaseCommand):
                 item.materials.filter(order__gt=len(i_spec["materials"])).delete()
 
         staff = self.seed_staff(rng, windows)
+        self.seed_dispatch(departments[0], windows[0])
         cases = self.seed_cases(rng, windows[:6])
         return {
             "cases": cases,
@@ -287,6 +290,7 @@ class Command(BaseCommand):
     def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:
         """100 posts in A/B pairs: the first 40 windows have two posts, the others one."""
         count = 0
+        since = random.Random(5)  # its own sequence: the names stay as they were
         for w_index, window in enumerate(windows):
             posts = 2 if w_index < 40 else 1
             for p_index in range(posts):
@@ -323,9 +327,101 @@ class Command(BaseCommand):
                             if is_head
                             else StaffMember.Role.CLERK,
                             "is_active": True,
+                            "on_post_since": dt.date(2023, 1, 3)
+                            + dt.timedelta(days=since.randrange(0, 1200)),
                         },
                         validate=True,
                     )
                     if is_head:
                         self.upsert(Window, {"pk": window.pk}, {"window_head": user})
         return count
+
+    def seed_dispatch(self, department: Department, window: Window) -> None:
+        """Four proposals of the first department, one at each step of R-ORG-3, and a
+        swap waiting for the center (R-ORG-4)."""
+        from django.utils import timezone
+
+        from hall.identity import resident_id_check_char
+        from staff.models import Dispatch, SwapRequest
+
+        now = timezone.now()
+        head = department.head
+        supervisor = get_user_model().objects.get(username="supervisor")
+        passed = {f"{k}_passed": True for k in Dispatch.POINTS}
+        steps = [
+            ("赵晓雯", dt.date(1996, 4, 18), "F", {}),
+            ("钱立群", dt.date(1981, 9, 2), "M", {}),  # over the age guidance: a warning
+            ("孙嘉怡", dt.date(1994, 12, 1), "F", {**passed, "status": "passed"}),
+            (
+                "周子涵",
+                dt.date(1998, 2, 14),
+                "F",
+                {
+                    **passed,
+                    "status": "trained",
+                    "training_title": "岗前培训：政策法规、业务知识、礼仪服务",
+                    "training_on": (now - dt.timedelta(days=1)).date(),
+                    "training_hours": Decimal("16.0"),
+                },
+            ),
+            (
+                "李浩然",
+                dt.date(1992, 6, 30),
+                "M",
+                {
+                    **passed,
+                    "computer_passed": False,
+                    "computer_note": "不能独立操作审批系统",
+                    "status": "failed",
+                },
+            ),
+        ]
+        dispatches = []
+        for serial, (name, birth, gender, review) in enumerate(steps, start=101):
+            first = f"110105{birth:%Y%m%d}{serial}"
+            values = {
+                "department": department,
+                "window": window,
+                "role": Dispatch.Role.CLERK,
+                "name": name,
+                "gender": gender,
+                "birth_date": birth,
+                "phone": f"1390000{serial:04d}",
+                "employment": Dispatch.Employment.CIVIL_SERVANT,
+                "education": "大学本科",
+                "qualifications": "行政执法证；熟悉市场主体登记业务",
+                "proposed_by": head,
+                "proposed_at": now - dt.timedelta(days=3),
+                "status": Dispatch.Status.PROPOSED,
+            }
+            if review:
+                values.update(review)
+                values.update(
+                    {"reviewed_by": supervisor, "reviewed_at": now - dt.timedelta(days=1)}
+                )
+            existing = Dispatch.objects.filter(id_number=first + resident_id_check_char(first))
+            if existing.exists():
+                dispatches.append(existing.get())
+                continue
+            dispatches.append(
+                self.upsert(Dispatch, {"id_number": first + resident_id_check_char(first)}, values)
+            )
+        leaving = (
+            StaffMember.objects.filter(window=window, slot=StaffMember.Slot.B)
+            .exclude(user__username=CLERK)
+            .first()
+        )
+        if leaving and not SwapRequest.objects.filter(leaving=leaving).exists():
+            self.upsert(
+                SwapRequest,
+                {"leaving": leaving},
+                {
+                    "department": department,
+                    "incoming": dispatches[2],
+                    "reason": SwapRequest.Reason.PROMOTED,
+                    "explanation": "原单位提拔任用",
+                    "effective_on": (now + dt.timedelta(days=14)).date(),
+                    "requested_by": head,
+                    "requested_at": now - dt.timedelta(days=2),
+                },
+            )
