@@ -157,7 +157,7 @@ def return_decide(
     if not reasons.strip():
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     member = (
-        StaffMember.objects.select_for_update()
+        StaffMember.objects.select_for_update(of=("self",))
         .select_related("department", "post")
         .get(pk=member.pk)
     )

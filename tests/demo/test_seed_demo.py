@@ -163,3 +163,17 @@ def test_running_it_again_changes_nothing_and_writes_no_history():
     assert row_counts() == rows
     assert history_counts() == history
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+
+
+def test_the_demo_shows_each_step_of_the_dispatch_and_a_swap_waiting():
+    # R-ORG-3, R-ORG-4: something for the center to review, train and put on post.
+    from staff.models import Dispatch, SwapRequest
+
+    assert set(Dispatch.objects.values_list("status", flat=True)) == {
+        "proposed",
+        "passed",
+        "trained",
+        "failed",
+    }
+    assert SwapRequest.objects.filter(status="pending").count() == 1
+    assert not StaffMember.objects.filter(on_post_since__isnull=True).exists()

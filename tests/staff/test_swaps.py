@@ -231,5 +231,6 @@ def test_the_swap_page_for_each_persona(client, staff4, department_head, supervi
     client.force_login(department_head)
     body = client.get(reverse("staff:swaps")).content.decode()
     assert 'data-testid="swap-form"' in body and 'data-testid="swap-approve"' not in body
+    assert "每次调整不超过窗口工作人员总数的 50%" in body  # the rule, in Chinese
     client.force_login(clerk)
     assert client.get(reverse("staff:swaps")).status_code == 403
