@@ -321,5 +321,6 @@ HALL_SWAP_NOTICE_DAYS = env_int("HALL_SWAP_NOTICE_DAYS", default=5, minimum=0)
 HALL_STABILITY_PERIOD = env.str("HALL_STABILITY_PERIOD", default="half_year")
 if HALL_STABILITY_PERIOD not in ("half_year", "assessment_year"):
     raise ImproperlyConfigured(
-        f"HALL_STABILITY_PERIOD must be half_year or assessment_year, not {HALL_STABILITY_PERIOD!r}."
+        "HALL_STABILITY_PERIOD must be half_year or assessment_year, "
+        f"not {HALL_STABILITY_PERIOD!r}."
     )
