@@ -5,10 +5,14 @@ from .models import (
     Absence,
     Attendance,
     DepartmentVisit,
+    Dispatch,
     DutyShift,
     LeaveRequest,
     Post,
+    PostChange,
+    ReturnDecision,
     StaffMember,
+    SwapRequest,
     TrainingRecord,
     WhereaboutsSign,
 )
@@ -99,3 +103,39 @@ class TrainingRecordAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "passed"]
     search_fields = ["member__name", "title"]
     autocomplete_fields = ["member"]
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(SimpleHistoryAdmin):
+    """Read-mostly: proposals, reviews and training go through the pages' services."""
+
+    list_display = ["name", "department", "window", "role", "status", "proposed_at"]
+    list_filter = ["status", "department"]
+    search_fields = ["name", "id_number"]
+    readonly_fields = ["status", "member", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(SwapRequest)
+class SwapRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["leaving", "department", "reason", "effective_on", "status"]
+    list_filter = ["status", "reason"]
+    search_fields = ["leaving__name"]
+    readonly_fields = ["status", "decided_by", "decided_at", "familiar_marked_by", "familiar_at"]
+
+
+@admin.register(PostChange)
+class PostChangeAdmin(SimpleHistoryAdmin):
+    list_display = ["post", "slot", "previous", "holder", "reason", "changed_by", "changed_at"]
+    search_fields = ["post__name", "post__window__number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReturnDecision)
+class ReturnDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
