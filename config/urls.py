@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("alerts/", include("hall.urls")),
     path("staff/", include("staff.urls")),
+    path("", include("complaints.urls")),
     path("", include("supervision.urls")),
     path(
         "accounts/login/",

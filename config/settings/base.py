@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "staff",
     "accountability",
     "cases",
+    "complaints",
     "supervision",
     "demo",
     "portal",
@@ -324,3 +325,8 @@ if HALL_STABILITY_PERIOD not in ("half_year", "assessment_year"):
         "HALL_STABILITY_PERIOD must be half_year or assessment_year, "
         f"not {HALL_STABILITY_PERIOD!r}."
     )
+
+# --- Complaints (issue 6) ---------------------------------------------------
+# R-COMP-1: the public web form takes at most this many complaints an hour from
+# one address.
+HALL_COMPLAINT_MAX_PER_HOUR = env_int("HALL_COMPLAINT_MAX_PER_HOUR", default=5, minimum=1)
