@@ -94,9 +94,35 @@ class Complaint(models.Model):
         related_name="complaints_handled",
     )
     retaliation_suspected = models.BooleanField(_("retaliation suspected"), default=False)
-    history = HistoricalRecords(
-        excluded_fields=[],
+
+    # Handling (R-COMP-2): transfer, proposal, reply, satisfaction, conclusion.
+    transferred_to = models.ForeignKey(
+        Window,
+        verbose_name=_("transferred to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_transferred",
     )
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    response_due = models.DateField(_("resolution due"), null=True, blank=True)
+    proposal = models.TextField(_("proposed resolution"), blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    reply_by_window = models.BooleanField(_("the window replies on order"), default=False)
+    reply = models.TextField(_("reply to the complainant"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
+    direct_investigation = models.BooleanField(_("investigated by the inspector"), default=False)
+
+    class Outcome(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        UNFOUNDED = "unfounded", _("Unfounded")
+
+    outcome = models.CharField(_("conclusion"), max_length=10, choices=Outcome.choices, blank=True)
+    conclusion_reasons = models.TextField(_("reasons"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    conclusion_due = models.DateField(_("to be concluded by"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_at"]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="list"),
     path("complaints/new/", views.complaint_new, name="new"),
     path("complaints/<str:number>/", views.complaint_detail, name="detail"),
+    path("complaints/<str:number>/<str:action>/", views.complaint_act, name="act"),
 ]

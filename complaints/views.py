@@ -97,9 +97,12 @@ def public_track(request):
 @require_GET
 @login_required
 def complaint_list(request):
+    complaints = Complaint.objects.select_related("window", "staff_member")
     if not may_read(request.user):
-        raise PermissionDenied
-    complaints = Complaint.objects.select_related("window", "staff_member")[:200]
+        complaints = complaints.filter(handler=request.user)  # the assigned handler's own
+        if not complaints.exists():
+            raise PermissionDenied
+    complaints = complaints[:200]
     return render(
         request,
         "complaints/list.html",
@@ -160,8 +163,117 @@ def complaint_detail(request, number):
     )
     if not (may_read(request.user) or complaint.handler_id == request.user.pk):
         raise PermissionDenied
+    from hall.roles import Role
+    from staff.selectors import scope_for_user
+    from windows.models import Window
+
+    is_inspector = request.user.is_superuser or Role.INSPECTOR in scope_for_user(request.user).roles
     return render(
         request,
         "complaints/detail.html",
-        {"complaint": complaint, "contact": shown_contact(request.user, complaint)},
+        {
+            "complaint": complaint,
+            "contact": shown_contact(request.user, complaint),
+            "is_inspector": is_inspector,
+            "is_handler": complaint.handler_id == request.user.pk,
+            "windows": Window.objects.filter(is_active=True) if is_inspector else [],
+            "handlers": handler_choices() if is_inspector else [],
+            "history": complaint.history.select_related("history_user").order_by("history_date"),
+        },
     )
+
+
+ACTIONS = {
+    "transfer",
+    "propose",
+    "order_reply",
+    "reply",
+    "satisfaction",
+    "reinvestigate",
+    "conclude",
+    "flag",
+}
+
+
+def handler_choices():
+    from django.contrib.auth import get_user_model
+
+    from hall.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name__in=[
+                Role.WINDOW_HEAD.value,
+                Role.DEPARTMENT_HEAD.value,
+                Role.INSPECTOR.value,
+            ],
+        )
+        .distinct()
+        .order_by("first_name")
+    )
+
+
+@require_http_methods(["POST"])
+@login_required
+def complaint_act(request, number, action):
+    """One step of R-COMP-2; the service decides who may take it and when."""
+    from windows.models import Window
+
+    from . import handling
+
+    complaint = get_object_or_404(Complaint, number=number)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    now, user, data = timezone.now(), request.user, request.POST
+    try:
+        if action == "transfer":
+            window = Window.objects.filter(pk=data.get("window") or 0, is_active=True).first()
+            handler = handler_choices().filter(pk=data.get("handler") or 0).first()
+            if window is None:
+                raise ValidationError(_("Choose the responsible window."))
+            try:
+                days = int(data.get("days") or 0) or None
+            except ValueError:
+                raise ValidationError(_("The deadline is a number of working days.")) from None
+            handling.complaint_transfer(
+                actor=user, complaint=complaint, window=window, handler=handler, now=now, days=days
+            )
+        elif action == "propose":
+            handling.complaint_propose(
+                actor=user, complaint=complaint, proposal=data.get("proposal", ""), now=now
+            )
+        elif action == "order_reply":
+            handling.complaint_order_reply(actor=user, complaint=complaint, now=now)
+        elif action == "reply":
+            handling.complaint_reply(
+                actor=user, complaint=complaint, reply=data.get("reply", ""), now=now
+            )
+        elif action == "satisfaction":
+            handling.complaint_satisfaction(
+                actor=user, complaint=complaint, satisfied=data.get("satisfied") == "yes", now=now
+            )
+        elif action == "reinvestigate":
+            handling.complaint_reinvestigate(
+                actor=user, complaint=complaint, direct=data.get("direct") == "yes", now=now
+            )
+        elif action == "conclude":
+            handling.complaint_conclude(
+                actor=user,
+                complaint=complaint,
+                outcome=data.get("outcome", ""),
+                reasons=data.get("reasons", ""),
+                now=now,
+            )
+        elif action == "flag":
+            handling.complaint_flag_retaliation(
+                actor=user, complaint=complaint, suspected=data.get("suspected") == "yes", now=now
+            )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("complaints:detail", number=complaint.number)

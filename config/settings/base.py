@@ -330,3 +330,7 @@ if HALL_STABILITY_PERIOD not in ("half_year", "assessment_year"):
 # R-COMP-1: the public web form takes at most this many complaints an hour from
 # one address.
 HALL_COMPLAINT_MAX_PER_HOUR = env_int("HALL_COMPLAINT_MAX_PER_HOUR", default=5, minimum=1)
+# R-COMP-2: the window proposes a resolution within this many working days.
+HALL_COMPLAINT_RESPONSE_DAYS = env_int("HALL_COMPLAINT_RESPONSE_DAYS", default=5, minimum=1)
+# R-COMP-3: a violation reported by the public is concluded within this many months.
+HALL_COMPLAINT_CONCLUDE_MONTHS = env_int("HALL_COMPLAINT_CONCLUDE_MONTHS", default=1, minimum=1)
