@@ -219,3 +219,12 @@ def test_wrong_tracking_codes_are_limited(client, hall):
         reverse("complaints:public_track"), {"number": c.number, "code": c.tracking_code}
     )
     assert 'data-testid="complaint-result"' not in response.content.decode()
+
+
+def test_a_web_complaint_opens_for_the_inspector_with_its_history(client, hall, inspector):
+    # the public submission has no user in its history: the page must still render
+    c = complaint_submit_public(complaint=complaint(hall), now=NOW)
+    client.force_login(inspector)
+    response = client.get(reverse("complaints:detail", args=[c.number]))
+    assert response.status_code == 200
+    assert "投诉人网上提交" in response.content.decode()
