@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hall.forms import StyledFormMixin
 from windows.models import Window
 
 from .models import Case, FirstInquiry, RejectionFiling, Suspension
 
 
-class BootstrapForm(forms.Form):
+class BootstrapForm(StyledFormMixin, forms.Form):
     """Gives every widget Bootstrap's class, so templates stay plain; a user with one
     window need not choose it."""
 
@@ -24,18 +25,6 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
-
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class InquiryForm(BootstrapForm):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hall.calendar import WorkingCalendar
+from hall.forms import add_service_errors
 from hall.identity import mask_id, mask_phone
+from hall.throttle import AttemptCounter
 from staff.substitution import acting_for
 from windows.models import ServiceItem
 
@@ -45,14 +46,6 @@ from .selectors import (
     inquiries_for,
     window_case_list,
 )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _decorate(cases, today, calendar):
@@ -148,7 +141,7 @@ def inquiry_new(request):
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Inquiry recorded."))
             if inquiry.disposition == FirstInquiry.Disposition.CASE:
@@ -245,7 +238,7 @@ def intake(request):
                 inquiry=inquiry,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied:
             raise
         else:
@@ -604,10 +597,6 @@ def document_pdf(request, number, pk):
 # -- public tracking ---------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_http_methods(["GET", "POST"])
 def track(request):
     """An applicant checks a case with its number and the receipt's code: no personal data."""
@@ -615,9 +604,13 @@ def track(request):
 
     form = TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     result = None
-    key = f"track-failures:{_client_address(request)}"
-    failures = cache.get(key, 0)
-    locked = failures >= settings.HALL_TRACKING_MAX_FAILURES
+    failures = AttemptCounter(
+        request,
+        "track-failures",
+        limit=settings.HALL_TRACKING_MAX_FAILURES,
+        seconds=settings.HALL_TRACKING_LOCK_MINUTES * 60,
+    )
+    locked = failures.locked
     if request.method == "POST" and locked:
         form.add_error(
             None,
@@ -629,10 +622,10 @@ def track(request):
         code = form.cleaned_data["code"].strip().upper()
         case = Case.objects.select_related("item", "window").filter(number__iexact=number).first()
         if case is None or not constant_time_compare(case.tracking_code, code):
-            cache.set(key, failures + 1, settings.HALL_TRACKING_LOCK_MINUTES * 60)
+            failures.add()
             form.add_error(None, _("No case matches this number and code."))
         else:
-            cache.delete(key)
+            failures.clear()
             result = case
     status = 429 if locked and request.method == "POST" else 200
     return render(

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from hall.forms import StyledFormMixin
 from hall.identity import validate_mobile
-from staff.forms import StyledMixin
 
 from .models import Complaint
 from .services import CONTENT_MAX
@@ -22,7 +22,7 @@ class CaseNumberField(forms.CharField):
         return case
 
 
-class PublicComplaintForm(StyledMixin, forms.ModelForm):
+class PublicComplaintForm(StyledFormMixin, forms.ModelForm):
     """The public web form: short, and every field says what is wrong with it."""
 
     case_number = CaseNumberField(label=_("Case number (if any)"), required=False, max_length=32)

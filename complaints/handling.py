@@ -4,7 +4,6 @@ conclusion. A verified complaint records an occurrence for accountability."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.services import occurrence_record
-from hall.calendar import add_working_days
+from hall.calendar import add_months, add_working_days
 from hall.roles import Role
 from staff.selectors import scope_for_user
 
@@ -48,12 +47,6 @@ def _save(complaint: Complaint, actor) -> Complaint:
     complaint._history_user = actor
     complaint.save()
     return complaint
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @transaction.atomic

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from hall.forms import add_service_errors
+from hall.throttle import AttemptCounter
 
 from .forms import PublicComplaintForm, StaffComplaintForm
 from .models import Complaint
@@ -25,26 +27,18 @@ from .services import (
 )
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_http_methods(["GET", "POST"])
 def public_new(request):
     """R-COMP-1: anyone may complain on the web, no login; limited per address."""
     form = PublicComplaintForm(request.POST or None)
-    key = f"complaint-submissions:{_address(request)}"
     if request.method == "POST":
-        count = cache.get(key, 0)
-        if count >= settings.HALL_COMPLAINT_MAX_PER_HOUR:
+        submissions = AttemptCounter(
+            request,
+            "complaint-submissions",
+            limit=settings.HALL_COMPLAINT_MAX_PER_HOUR,
+            seconds=3600,
+        )
+        if submissions.locked:
             form.add_error(
                 None,
                 _(
@@ -59,9 +53,9 @@ def public_new(request):
             try:
                 complaint_submit_public(complaint=complaint, now=timezone.now())
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
-                cache.set(key, count + 1, 3600)
+                submissions.add()
                 return render(request, "complaints/public_done.html", {"complaint": complaint})
     return render(request, "complaints/public_new.html", {"form": form})
 
@@ -73,9 +67,13 @@ def public_track(request):
     error = ""
     number = request.POST.get("number", request.GET.get("number", "")).strip().upper()
     if request.method == "POST":
-        key = f"complaint-track-failures:{_address(request)}"
-        failures = cache.get(key, 0)
-        if failures >= settings.HALL_TRACKING_MAX_FAILURES:
+        failures = AttemptCounter(
+            request,
+            "complaint-track-failures",
+            limit=settings.HALL_TRACKING_MAX_FAILURES,
+            seconds=settings.HALL_TRACKING_LOCK_MINUTES * 60,
+        )
+        if failures.locked:
             error = _("Too many wrong codes. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.HALL_TRACKING_LOCK_MINUTES
             }
@@ -83,7 +81,7 @@ def public_track(request):
             code = request.POST.get("code", "").strip().upper()
             found = Complaint.objects.filter(number__iexact=number).first()
             if found is None or not constant_time_compare(found.tracking_code, code):
-                cache.set(key, failures + 1, settings.HALL_TRACKING_LOCK_MINUTES * 60)
+                failures.add()
                 error = _("No complaint matches this number and code.")
             else:
                 result = found
@@ -145,7 +143,7 @@ def complaint_new(request):
         try:
             complaint_register(actor=request.user, complaint=complaint, now=timezone.now())
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Complaint %(number)s registered.") % {"number": complaint.number}

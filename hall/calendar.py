@@ -17,6 +17,7 @@ itself is not counted.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -145,3 +146,12 @@ def add_working_days(start: dt.date, n: int) -> DueDate:
 
 def working_days_between(start: dt.date, end: dt.date) -> WorkingDays:
     return WorkingCalendar().working_days_between(start, end)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter
+    (31 January + 1 month = 28 February): for periods the rules give in months,
+    not in working days (a stability period, the one-month conclusion)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

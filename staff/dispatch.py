@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from hall.identity import validate_mobile, validate_resident_id
 from hall.roles import Role
 
-from .models import Dispatch, PostChange, StaffMember, TrainingRecord
+from .models import Dispatch, StaffMember, TrainingRecord
+from .posts import post_change_record
 from .selectors import is_center, scope_for_user
 
 
@@ -223,16 +224,15 @@ def dispatch_put_on_post(
     training._history_user = actor
     training.save()
     if post_free:
-        change = PostChange(
-            post=dispatch.post,
-            slot=dispatch.slot,
-            holder=member,
-            reason=_("Put on post after review and training"),
-            changed_by=actor,
-            changed_at=now,
+        post_change_record(
+            actor,
+            dispatch.post,
+            dispatch.slot,
+            None,
+            member,
+            _("Put on post after review and training"),
+            now,
         )
-        change._history_user = actor
-        change.save()
     dispatch.member, dispatch.status = member, Dispatch.Status.ON_POST
     dispatch._history_user = actor
     dispatch.save()

@@ -5,22 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hall.forms import StyledFormMixin
+
 from .models import Dispatch, Post, StaffMember, SwapRequest
 
 
-class StyledMixin:
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-
-
-class DispatchForm(StyledMixin, forms.ModelForm):
+class DispatchForm(StyledFormMixin, forms.ModelForm):
     """《窗口工作人员登记表》: the registration form a department fills in."""
 
     class Meta:
@@ -55,7 +45,7 @@ class DispatchForm(StyledMixin, forms.ModelForm):
         self.style()
 
 
-class ReviewForm(StyledMixin, forms.Form):
+class ReviewForm(StyledFormMixin, forms.Form):
     """The center's four points, each passed or failed with a note."""
 
     CHOICES = [("pass", _("Passed")), ("fail", _("Failed"))]
@@ -86,7 +76,7 @@ class ReviewForm(StyledMixin, forms.Form):
         return [(self[f"{key}_passed"], self[f"{key}_note"]) for key in Dispatch.POINTS]
 
 
-class TrainingForm(StyledMixin, forms.Form):
+class TrainingForm(StyledFormMixin, forms.Form):
     training_title = forms.CharField(
         label=_("Course"),
         max_length=200,
@@ -104,7 +94,7 @@ class TrainingForm(StyledMixin, forms.Form):
         self.style()
 
 
-class PutOnPostForm(StyledMixin, forms.Form):
+class PutOnPostForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("Login name"), max_length=150)
 
     def __init__(self, *args, **kwargs):
@@ -112,7 +102,7 @@ class PutOnPostForm(StyledMixin, forms.Form):
         self.style()
 
 
-class SwapForm(StyledMixin, forms.Form):
+class SwapForm(StyledFormMixin, forms.Form):
     leaving = forms.ModelChoiceField(label=_("Leaving"), queryset=StaffMember.objects.none())
     reason = forms.ChoiceField(label=_("Reason"), choices=SwapRequest.Reason.choices)
     effective_on = forms.DateField(
@@ -134,7 +124,7 @@ class SwapForm(StyledMixin, forms.Form):
         self.style()
 
 
-class PostAssignForm(StyledMixin, forms.Form):
+class PostAssignForm(StyledFormMixin, forms.Form):
     post = forms.ModelChoiceField(queryset=Post.objects.all(), widget=forms.HiddenInput)
     slot = forms.ChoiceField(label=_("Slot"), choices=StaffMember.Slot.choices)
     member = forms.ModelChoiceField(

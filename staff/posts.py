@@ -6,7 +6,6 @@ history, so the center's register shows who held which post when.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -15,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall.calendar import add_months
 from hall.roles import Role
 
 from .models import Dispatch, Post, PostChange, StaffMember, SwapRequest
 from .selectors import is_center, scope_for_user
 
 
-def _record(actor, post, slot, previous, holder, reason, now) -> PostChange:
+def post_change_record(actor, post, slot, previous, holder, reason, now) -> PostChange:
     change = PostChange(
         post=post,
         slot=slot,
@@ -38,7 +38,7 @@ def _record(actor, post, slot, previous, holder, reason, now) -> PostChange:
 
 def _vacate(actor, member: StaffMember, reason: str, now) -> None:
     if member.post_id:
-        _record(actor, member.post, member.slot, member, None, reason, now)
+        post_change_record(actor, member.post, member.slot, member, None, reason, now)
         member.post, member.slot = None, ""
 
 
@@ -80,13 +80,13 @@ def post_assign(
         previous.save()
     if member is not None:
         if member.post_id:
-            _record(actor, member.post, member.slot, member, None, reason.strip(), now)
+            post_change_record(actor, member.post, member.slot, member, None, reason.strip(), now)
         member.post, member.slot = post, slot
         if slot == StaffMember.Slot.A:
             member.window = post.window
         member._history_user = actor
         member.save()
-    return _record(actor, post, slot, previous, member, reason.strip(), now)
+    return post_change_record(actor, post, slot, previous, member, reason.strip(), now)
 
 
 # -- swaps (R-ORG-4) -----------------------------------------------------------------
@@ -98,10 +98,7 @@ def stability_ends(member: StaffMember) -> dt.date | None:
     start = member.on_post_since
     if start is None:
         return None
-    months = 6 if settings.HALL_STABILITY_PERIOD == "half_year" else 12
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return add_months(start, 6 if settings.HALL_STABILITY_PERIOD == "half_year" else 12)
 
 
 def swap_allowance(window_staff: int) -> int:
@@ -286,7 +283,7 @@ def swap_mark_familiar(*, actor, swap: SwapRequest, now: dt.datetime) -> SwapReq
             newcomer.window = post.window
         newcomer._history_user = actor
         newcomer.save()
-        _record(actor, post, slot, leaving, newcomer, _("Swap completed"), now)
+        post_change_record(actor, post, slot, leaving, newcomer, _("Swap completed"), now)
     swap.status = SwapRequest.Status.COMPLETED
     swap.familiar_marked_by, swap.familiar_at = actor, now
     swap._history_user = actor

@@ -188,19 +188,12 @@ def return_decide(
     record._history_user = actor
     record.save()
     if decision == ReturnDecision.Decision.RETURN:
-        from .models import PostChange
+        from .posts import post_change_record
 
         if member.post_id:
-            change = PostChange(
-                post=member.post,
-                slot=member.slot,
-                previous=member,
-                reason=_("Returned to the department"),
-                changed_by=actor,
-                changed_at=now,
+            post_change_record(
+                actor, member.post, member.slot, member, None, _("Returned to the department"), now
             )
-            change._history_user = actor
-            change.save()
         member.post, member.slot = None, ""
         member.is_active, member.left_on = False, timezone.localtime(now).date()
         member._history_user = actor

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall.forms import add_service_errors
 from hall.roles import Role
 from windows.models import Window
 
@@ -49,14 +50,6 @@ def _require_people_reader(user):
     if not scope.roles & PEOPLE_ROLES or scope.is_empty:
         raise PermissionDenied
     return scope
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _dispatches_in_scope(user):
@@ -106,7 +99,7 @@ def dispatch_list(request):
             try:
                 dispatch_propose(actor=request.user, dispatch=dispatch, now=timezone.now())
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Proposed to the center for review."))
                 return redirect("staff:dispatch_detail", pk=dispatch.pk)
@@ -189,7 +182,7 @@ def dispatch_detail(request, pk):
         except ValidationError as exc:
             form = {"review": review, "train": training, "on_post": on_post}.get(action)
             if form is not None:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     return render(
@@ -273,7 +266,7 @@ def swaps(request):
             return redirect("staff:swaps")
         except ValidationError as exc:
             if action == "request" and form is not None:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("staff:swaps")
