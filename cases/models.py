@@ -126,6 +126,8 @@ class Case(models.Model):
         REFUSED = "refused", _("Refused")
 
     OPEN_STATUSES = ("awaiting_supplement", "in_progress", "suspended", "approved")
+    # The applicant's business is done (or was a consultation): the case may be rated.
+    FINISHED_STATUSES = ("consulted", "returned", "approved", "picked_up", "refused")
 
     class ApplicantKind(models.TextChoices):
         PERSON = "person", _("Person")

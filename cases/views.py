@@ -631,7 +631,13 @@ def track(request):
     return render(
         request,
         "cases/track.html",
-        {"form": form, "case": result, "next_step": _next_step(result)},
+        {
+            "form": form,
+            "case": result,
+            "next_step": _next_step(result),
+            # 好差评 (N-2): a finished case can be rated from here.
+            "rateable": result is not None and result.status in Case.FINISHED_STATUSES,
+        },
         status=status,
     )
 

@@ -71,6 +71,7 @@ class StaffComplaintForm(PublicComplaintForm):
             "staff_member",
             "content",
             "public_violation",
+            "escalated",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -81,5 +82,6 @@ class StaffComplaintForm(PublicComplaintForm):
         self.fields["staff_member"].queryset = (
             self.fields["staff_member"].queryset.filter(is_active=True).select_related("window")
         )
-        self.fields["public_violation"].widget.attrs["class"] = "form-check-input"
+        for name in ("public_violation", "escalated"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
         self.order_fields(["channel", "received_at"])

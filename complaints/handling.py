@@ -5,6 +5,7 @@ conclusion. A verified complaint records an occurrence for accountability."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from hall.calendar import add_months, add_working_days
 from hall.roles import Role
 from staff.selectors import scope_for_user
 
+from .clocks import step_clock
 from .models import Complaint
 
 S = Complaint.Status
@@ -43,7 +45,9 @@ def _text(value: str, field: str, message: str) -> str:
     return value
 
 
-def _save(complaint: Complaint, actor) -> Complaint:
+def _save(complaint: Complaint, actor, now: dt.datetime, *, new_step: bool = True) -> Complaint:
+    if new_step:
+        step_clock(complaint, now)
     complaint._history_user = actor
     complaint.save()
     return complaint
@@ -76,7 +80,7 @@ def complaint_transfer(
             timezone.localtime(complaint.received_at).date(),
             settings.HALL_COMPLAINT_CONCLUDE_MONTHS,
         )
-    return _save(complaint, actor)
+    return _save(complaint, actor, now)
 
 
 @transaction.atomic
@@ -88,7 +92,7 @@ def complaint_propose(*, actor, complaint: Complaint, proposal: str, now: dt.dat
     complaint.proposal = _text(proposal, "proposal", _("Write the proposed resolution."))
     complaint.proposed_at = now
     complaint.status = S.PROPOSED
-    return _save(complaint, actor)
+    return _save(complaint, actor, now)
 
 
 @transaction.atomic
@@ -97,7 +101,7 @@ def complaint_order_reply(*, actor, complaint: Complaint, now: dt.datetime) -> C
     _inspector(actor)
     _state(complaint, S.PROPOSED)
     complaint.reply_by_window = True
-    return _save(complaint, actor)
+    return _save(complaint, actor, now, new_step=False)
 
 
 @transaction.atomic
@@ -111,7 +115,7 @@ def complaint_reply(*, actor, complaint: Complaint, reply: str, now: dt.datetime
     complaint.replied_at = now
     complaint.satisfied = None
     complaint.status = S.REPLIED
-    return _save(complaint, actor)
+    return _save(complaint, actor, now)
 
 
 @transaction.atomic
@@ -121,7 +125,7 @@ def complaint_satisfaction(
     _inspector(actor)
     _state(complaint, S.REPLIED)
     complaint.satisfied = satisfied
-    return _save(complaint, actor)
+    return _save(complaint, actor, now, new_step=False)
 
 
 @transaction.atomic
@@ -137,14 +141,42 @@ def complaint_reinvestigate(
     complaint.direct_investigation = direct
     if direct:
         complaint.handler = actor
-    return _save(complaint, actor)
+    return _save(complaint, actor, now)
+
+
+PERSONAL_DATA = re.compile(r"1[3-9]\d{9}|\d{17}[\dXx]|\d{15}")
+
+
+def _public_summary(complaint: Complaint, text: str) -> str:
+    """The published result: required, and refused if it carries personal data."""
+    text = _text(
+        text, "public_summary", _("Write the result to publish (it is public: no personal data).")
+    )
+    name = complaint.complainant_name
+    member = complaint.staff_member.name if complaint.staff_member_id else ""
+    if PERSONAL_DATA.search(text) or (name and name in text) or (member and member in text):
+        raise ValidationError(
+            {
+                "public_summary": _(
+                    "The published result may not name people or carry phone or ID numbers."
+                )
+            }
+        )
+    return text
 
 
 @transaction.atomic
 def complaint_conclude(
-    *, actor, complaint: Complaint, outcome: str, reasons: str, now: dt.datetime
+    *,
+    actor,
+    complaint: Complaint,
+    outcome: str,
+    reasons: str,
+    now: dt.datetime,
+    public_summary: str = "",
 ) -> Complaint:
-    """Verified or unfounded, with reasons. A verified complaint is an occurrence."""
+    """Verified or unfounded, with reasons. A verified complaint is an occurrence.
+    A violation reported by the public also gets the result to publish (R-COMP-3)."""
     _inspector(actor)
     _state(complaint, S.REPLIED, S.REINVESTIGATING)
     if complaint.status == S.REPLIED and complaint.satisfied is None:
@@ -156,9 +188,11 @@ def complaint_conclude(
     if outcome not in Complaint.Outcome.values:
         raise ValidationError({"outcome": _("Say whether the complaint is verified or unfounded.")})
     complaint.conclusion_reasons = _text(reasons, "conclusion_reasons", _("Give the reasons."))
+    if complaint.public_violation:
+        complaint.public_summary = _public_summary(complaint, public_summary)
     complaint.outcome, complaint.concluded_at = outcome, now
     complaint.status = S.CONCLUDED
-    _save(complaint, actor)
+    _save(complaint, actor, now)
     if outcome == Complaint.Outcome.VERIFIED:
         occurrence_record(
             rule=OCCURRENCE_RULE,
@@ -178,7 +212,7 @@ def complaint_flag_retaliation(
     """R-COMP-4: the inspector raises (or lowers) the flag of suspected retaliation."""
     _inspector(actor)
     complaint.retaliation_suspected = suspected
-    return _save(complaint, actor)
+    return _save(complaint, actor, now, new_step=False)
 
 
 def verified_complaints(member_ids, since: dt.date, until: dt.date):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import FirstInquiry
@@ -15,9 +17,11 @@ from hall.identity import mask_phone, validate_mobile
 from hall.roles import Role
 from staff.selectors import scope_for_user
 
+from .clocks import local_day, step_clock
 from .models import Complaint
 
 CONTENT_MAX = 2000
+REPEAT_RULE = "R-ACC-8"  # a repeat complaint caused by late or poor handling
 REGISTRARS = {Role.INSPECTOR, Role.SUPERVISOR}
 
 
@@ -87,12 +91,66 @@ def _validate(complaint: Complaint) -> None:
     complaint.complainant_name = complaint.complainant_name.strip()
 
 
-def _save_new(complaint: Complaint, actor) -> Complaint:
+def earlier_complaint(complaint: Complaint) -> Complaint | None:
+    """R-ACC-8: the latest complaint by the same phone, or on the same case, within
+    HALL_COMPLAINT_REPEAT_DAYS before this one."""
+    since = complaint.received_at - dt.timedelta(days=settings.HALL_COMPLAINT_REPEAT_DAYS)
+    same = Q(complainant_phone=complaint.complainant_phone)
+    if complaint.case_id:
+        same |= Q(case_id=complaint.case_id)
+    earlier = Complaint.objects.filter(same, received_at__gte=since).filter(
+        received_at__lte=complaint.received_at
+    )
+    if complaint.pk:
+        earlier = earlier.exclude(pk=complaint.pk)
+    return earlier.select_related("handler", "transferred_to", "window").first()
+
+
+def handled_late_or_badly(earlier: Complaint, today: dt.date) -> bool:
+    """A step of the earlier complaint ran late, or its complainant was not satisfied."""
+    late = (
+        earlier.late_steps > 0
+        or earlier.step_late_at is not None
+        or earlier.conclusion_late_at is not None
+        or (earlier.is_open and earlier.step_due is not None and earlier.step_due < today)
+        or (
+            earlier.is_open
+            and earlier.conclusion_due is not None
+            and earlier.conclusion_due < today
+        )
+    )
+    return late or earlier.satisfied is False
+
+
+def _record_repeat(complaint: Complaint, now: dt.datetime) -> None:
+    """A repeat caused by late or poor handling is an occurrence for its handler."""
+    from accountability.services import occurrence_record
+
+    earlier = complaint.repeat_of
+    if earlier is None or earlier.handler_id is None:
+        return
+    if not handled_late_or_badly(earlier, local_day(now)):
+        return
+    occurrence_record(
+        rule=REPEAT_RULE,
+        source=complaint,
+        occurred_at=now,
+        window=earlier.transferred_to or earlier.window,
+        person=earlier.handler,
+        detail=_("%(number)s repeats %(earlier)s")
+        % {"number": complaint.number, "earlier": earlier.number},
+    )
+
+
+def _save_new(complaint: Complaint, actor, now: dt.datetime) -> Complaint:
     complaint.tracking_code = new_tracking_code()
+    complaint.repeat_of = earlier_complaint(complaint)
+    step_clock(complaint, now)
     complaint._history_user = actor
     complaint.save()
     complaint.number = f"TS{complaint.received_at:%Y}-{complaint.pk:06d}"
     complaint.save(update_fields=["number"])
+    _record_repeat(complaint, now)
     return complaint
 
 
@@ -118,7 +176,7 @@ def complaint_register(*, actor, complaint: Complaint, now: dt.datetime) -> Comp
         )
     _validate(complaint)
     complaint.registered_by = actor
-    return _save_new(complaint, actor)
+    return _save_new(complaint, actor, now)
 
 
 @transaction.atomic
@@ -129,7 +187,7 @@ def complaint_submit_public(*, complaint: Complaint, now: dt.datetime) -> Compla
     complaint.registered_by = None
     complaint.public_violation = True
     _validate(complaint)
-    return _save_new(complaint, None)
+    return _save_new(complaint, None, now)
 
 
 def waiting_inquiries():

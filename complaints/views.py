@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hall.forms import add_service_errors
 from hall.throttle import AttemptCounter
 
+from .clocks import LABELS, light
 from .forms import PublicComplaintForm, StaffComplaintForm
 from .models import Complaint
 from .services import (
@@ -93,6 +95,27 @@ def public_track(request):
 
 
 @require_GET
+def public_results(request):
+    """R-COMP-3: the concluded violations reported by the public, with the published
+    result only: no complainant, no staff name, no contact data."""
+    results = (
+        Complaint.objects.filter(public_violation=True, status=Complaint.Status.CONCLUDED)
+        .select_related("window")
+        .only(
+            "number",
+            "received_at",
+            "concluded_at",
+            "outcome",
+            "public_summary",
+            "window__number",
+            "window__name",
+        )
+        .order_by("-concluded_at")[:200]
+    )
+    return render(request, "complaints/public_results.html", {"results": results})
+
+
+@require_GET
 @login_required
 def complaint_list(request):
     complaints = Complaint.objects.select_related("window", "staff_member")
@@ -100,12 +123,32 @@ def complaint_list(request):
         complaints = complaints.filter(handler=request.user)  # the assigned handler's own
         if not complaints.exists():
             raise PermissionDenied
-    complaints = complaints[:200]
+    today = timezone.localdate()
+    counts = complaints.aggregate(
+        open=Count("pk", filter=~Q(status=Complaint.Status.CONCLUDED)),
+        overdue=Count(
+            "pk",
+            filter=~Q(status=Complaint.Status.CONCLUDED)
+            & (Q(step_due__lt=today) | Q(conclusion_due__lt=today)),
+        ),
+        repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
+        escalated=Count("pk", filter=Q(escalated=True)),
+    )
+    rows = [
+        {
+            "c": c,
+            "label": LABELS.get(light(c.step_due, today), ""),
+            "light": light(c.step_due, today) if c.is_open else "",
+            "month_light": light(c.conclusion_due, today) if c.is_open else "",
+        }
+        for c in complaints.select_related("repeat_of")[:200]
+    ]
     return render(
         request,
         "complaints/list.html",
         {
-            "complaints": complaints,
+            "rows": rows,
+            "counts": counts,
             "waiting": waiting_inquiries()[:50],
             "may_register": may_register(request.user),
         },
@@ -155,22 +198,22 @@ def complaint_new(request):
 @require_GET
 @login_required
 def complaint_detail(request, number):
-    complaint = get_object_or_404(
-        Complaint.objects.select_related("window", "staff_member", "case", "registered_by"),
-        number=number,
-    )
-    if not (may_read(request.user) or complaint.handler_id == request.user.pk):
-        raise PermissionDenied
+    complaint = _readable(request, number)
     from hall.roles import Role
     from staff.selectors import scope_for_user
     from windows.models import Window
 
     is_inspector = request.user.is_superuser or Role.INSPECTOR in scope_for_user(request.user).roles
+    today = timezone.localdate()
     return render(
         request,
         "complaints/detail.html",
         {
             "complaint": complaint,
+            "step_light": light(complaint.step_due, today) if complaint.is_open else "",
+            "month_light": light(complaint.conclusion_due, today) if complaint.is_open else "",
+            "step_label": LABELS.get(light(complaint.step_due, today), ""),
+            "repeats": complaint.repeats.all(),
             "contact": shown_contact(request.user, complaint),
             "is_inspector": is_inspector,
             "is_handler": complaint.handler_id == request.user.pk,
@@ -179,6 +222,64 @@ def complaint_detail(request, number):
             "history": complaint.history.select_related("history_user").order_by("history_date"),
         },
     )
+
+
+def _readable(request, number) -> Complaint:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("window", "staff_member", "case", "transferred_to"),
+        number=number,
+    )
+    if not (may_read(request.user) or complaint.handler_id == request.user.pk):
+        raise PermissionDenied
+    return complaint
+
+
+@require_GET
+@login_required
+def complaint_pdf(request, number):
+    """The registration form (投诉登记表), with the contact shown as the page shows it."""
+    from django.http import HttpResponse
+
+    from hall.pdf import render_pdf
+
+    complaint = _readable(request, number)
+    pdf = render_pdf(
+        "complaints/pdf/complaint.html",
+        {
+            "complaint": complaint,
+            "contact": shown_contact(request.user, complaint),
+            "hall_name": settings.HALL_NAME,
+            "printed_at": timezone.localtime(),
+            "printed_by": request.user.get_full_name() or request.user.get_username(),
+        },
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
+    return response
+
+
+@require_GET
+@login_required
+def complaint_export(request):
+    """The register as Excel; each row's contact as its reader may see it (R-COMP-4)."""
+    from django.http import HttpResponse
+
+    from .exports import complaints_xlsx
+
+    complaints = Complaint.objects.select_related("window", "staff_member", "transferred_to")
+    if not may_read(request.user):
+        complaints = complaints.filter(handler=request.user)
+        if not complaints.exists():
+            raise PermissionDenied
+    response = HttpResponse(
+        complaints_xlsx(request.user, complaints[:5000]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="complaints-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response
 
 
 ACTIONS = {
@@ -262,6 +363,7 @@ def complaint_act(request, number, action):
                 complaint=complaint,
                 outcome=data.get("outcome", ""),
                 reasons=data.get("reasons", ""),
+                public_summary=data.get("public_summary", ""),
                 now=now,
             )
         elif action == "flag":

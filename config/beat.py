@@ -23,6 +23,13 @@ BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Every 5 minutes: complaint steps and bad-review rectifications whose clock ran
+    # out are flagged once and the inspectors told (R-COMP-2, N-2). Idempotent.
+    "complaints-sweep": {
+        "task": "complaints.tasks.sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # 08:30 Monday to Friday, before the windows open: each window head's digest of
     # the cases about to turn yellow.
     "cases-warning-digest": {

@@ -334,3 +334,24 @@ HALL_COMPLAINT_MAX_PER_HOUR = env_int("HALL_COMPLAINT_MAX_PER_HOUR", default=5, 
 HALL_COMPLAINT_RESPONSE_DAYS = env_int("HALL_COMPLAINT_RESPONSE_DAYS", default=5, minimum=1)
 # R-COMP-3: a violation reported by the public is concluded within this many months.
 HALL_COMPLAINT_CONCLUDE_MONTHS = env_int("HALL_COMPLAINT_CONCLUDE_MONTHS", default=1, minimum=1)
+# R-COMP-2: the other steps' clocks, in working days: the inspector transfers a new
+# complaint, replies once the resolution is proposed, and concludes (or re-opens)
+# once the complainant was replied to.
+HALL_COMPLAINT_TRANSFER_DAYS = env_int("HALL_COMPLAINT_TRANSFER_DAYS", default=1, minimum=1)
+HALL_COMPLAINT_REPLY_DAYS = env_int("HALL_COMPLAINT_REPLY_DAYS", default=2, minimum=1)
+HALL_COMPLAINT_CLOSE_DAYS = env_int("HALL_COMPLAINT_CLOSE_DAYS", default=2, minimum=1)
+# R-ACC-8: a complaint by the same phone, or on the same case, within this many days
+# of an earlier one is linked to it as a repeat.
+HALL_COMPLAINT_REPEAT_DAYS = env_int("HALL_COMPLAINT_REPEAT_DAYS", default=90, minimum=1)
+
+# --- Ratings and bad-review rectification (N-2) ------------------------------
+# A bad review is called back within this many working days…
+HALL_RECTIFY_CALLBACK_DAYS = env_int("HALL_RECTIFY_CALLBACK_DAYS", default=1, minimum=1)
+# …and rectified within this many (a complex one within the second figure)…
+HALL_RECTIFY_DAYS = env_int("HALL_RECTIFY_DAYS", default=5, minimum=1)
+HALL_RECTIFY_COMPLEX_DAYS = env_int("HALL_RECTIFY_COMPLEX_DAYS", default=15, minimum=1)
+# …with one extension at most, of this many working days.
+HALL_RECTIFY_EXTENSION_DAYS = env_int("HALL_RECTIFY_EXTENSION_DAYS", default=5, minimum=1)
+# The tablet offers a case or consultation for rating this many minutes after the
+# window finished it.
+HALL_RATING_TABLET_MINUTES = env_int("HALL_RATING_TABLET_MINUTES", default=30, minimum=1)

@@ -214,8 +214,10 @@ class Command(BaseCommand):
         staff = self.seed_staff(rng, windows)
         self.seed_dispatch(departments[0], windows[0])
         cases = self.seed_cases(rng, windows[:6])
+        ratings = self.seed_complaints(rng, windows[:6])
         return {
             "cases": cases,
+            "ratings": ratings,
             "departments": len(departments),
             "windows": len(windows),
             "service items": items,
@@ -286,6 +288,178 @@ class Command(BaseCommand):
 
         sweep_lights()  # the demo opens with its lights, occurrences and alerts in place
         return count
+
+    def seed_complaints(self, rng: random.Random, windows: list[Window]) -> int:
+        """Tablets for every window; ratings of finished cases with bad reviews at each
+        step of their rectification; complaints at each step, a repeat and a published
+        result. Through the real services, once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from cases import services as cases
+        from cases.models import Case
+        from complaints import handling, rectification
+        from complaints.models import Complaint, Rating
+        from complaints.ratings import rating_submit, tablet_issue
+        from complaints.services import complaint_register, complaint_submit_public
+        from complaints.sweep import complaints_sweep
+        from hall.calendar import WorkingCalendar
+
+        if Rating.objects.exists() or Complaint.objects.exists():
+            return Rating.objects.count()
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(
+                username__in=["supervisor", "inspector", WINDOW_HEAD, DEPARTMENT_HEAD]
+            )
+        }
+        supervisor, inspector = users["supervisor"], users["inspector"]
+        now = timezone.now()
+        calendar = WorkingCalendar()
+        tablets = {}
+        for window in Window.objects.filter(is_active=True):
+            tablets[window.pk] = tablet_issue(actor=supervisor, window=window, now=now)
+        levels = [5, 5, 5, 4, 5, 4, 3, 5, 2, 5, 4, 1, 5, 5, 4, 2]
+        rated = []
+        for case in Case.objects.filter(status="in_progress", window__in=windows).order_by(
+            "received_at"
+        )[: len(levels)]:
+            clerk = StaffMember.objects.filter(window=case.window, role="clerk").first()
+            done = case.received_at + dt.timedelta(days=1, hours=1)
+            if clerk is None or done > now:
+                continue
+            cases.case_approve(case=case, actor=clerk.user, now=done)
+            cases.case_pickup(case=case, actor=clerk.user, now=done + dt.timedelta(hours=2))
+            level = levels[len(rated)]
+            rating = rating_submit(
+                level=level,
+                reasons=["attitude", "slow"] if level <= 2 else ["fast", "clear"][: level - 3],
+                comment="等了很久，也没说清楚还缺什么" if level <= 2 else "",
+                source=rng.choice(["tablet", "tablet", "phone"]),
+                case=case,
+                tablet=tablets[case.window_id],
+                now=done + dt.timedelta(hours=2, minutes=3),
+            )
+            rated.append(rating)
+        bad = [r.rectification for r in rated if r.is_bad]
+        heads = [r for r in bad if r.window.window_head_id or r.window.department.head_id]
+        for index, r in enumerate(heads):
+            manager = r.window.window_head or r.window.department.head
+            at = r.opened_at + dt.timedelta(hours=3)
+            if index == 0:  # called back, rectified, reported, closed with a spot check
+                rectification.rectification_callback(
+                    actor=manager,
+                    rectification=r,
+                    note="已电话致歉，申请人接受",
+                    complex=False,
+                    now=at,
+                )
+                rectification.rectification_report(
+                    actor=manager,
+                    rectification=r,
+                    result="已组织窗口培训，并回复申请人",
+                    now=at + dt.timedelta(hours=1),
+                )
+                rectification.spot_check_record(
+                    actor=inspector,
+                    rectification=r,
+                    reached=True,
+                    confirmed=True,
+                    note="申请人表示满意",
+                    now=at + dt.timedelta(hours=2),
+                )
+                rectification.rectification_close(
+                    actor=inspector, rectification=r, note="", now=at + dt.timedelta(hours=3)
+                )
+            elif index == 1:  # appealed as invalid, waiting for a supervisor
+                rectification.rectification_appeal(
+                    actor=manager,
+                    rectification=r,
+                    reason="申请人评价的是其他窗口的业务",
+                    now=at,
+                )
+            # the others wait for their call-back: the sweep flags the late ones
+        # Complaints: one waiting, one transferred and late, one published, one repeat.
+        first = windows[0]
+        member = StaffMember.objects.filter(window=first, role="clerk").first()
+        back = calendar.add_working_days(timezone.localdate(), -12).date
+        received = timezone.make_aware(dt.datetime.combine(back, dt.time(10, 20)))
+        phoned = complaint_register(
+            actor=inspector,
+            complaint=Complaint(
+                channel="phone",
+                received_at=received,
+                complainant_name="刘建华",
+                complainant_phone="13905551234",
+                complainant_address="城关镇幸福路 8 号",
+                content="办理营业执照时窗口人员态度生硬，材料要求前后说法不一。",
+                window=first,
+                staff_member=member,
+            ),
+            now=received,
+        )
+        handling.complaint_transfer(
+            actor=inspector,
+            complaint=phoned,
+            window=first,
+            handler=users[DEPARTMENT_HEAD],
+            now=received + dt.timedelta(hours=1),
+        )
+        published = complaint_submit_public(
+            complaint=Complaint(
+                complainant_name="孙丽",
+                complainant_phone="13700002222",
+                content="窗口要求提供清单以外的证明材料。",
+                window=windows[1],
+            ),
+            now=received - dt.timedelta(days=3),
+        )
+        handling.complaint_transfer(
+            actor=inspector,
+            complaint=published,
+            window=windows[1],
+            handler=users[DEPARTMENT_HEAD],
+            now=received - dt.timedelta(days=3),
+        )
+        steps = received - dt.timedelta(days=2)
+        handling.complaint_propose(
+            actor=users[DEPARTMENT_HEAD],
+            complaint=published,
+            proposal="撤销额外材料要求",
+            now=steps,
+        )
+        handling.complaint_reply(
+            actor=inspector, complaint=published, reply="已电话告知处理结果", now=steps
+        )
+        handling.complaint_satisfaction(
+            actor=inspector, complaint=published, satisfied=True, now=steps
+        )
+        handling.complaint_conclude(
+            actor=inspector,
+            complaint=published,
+            outcome="verified",
+            reasons="经查属实，窗口人员要求提供清单外材料",
+            public_summary="经查属实。窗口已撤销清单外材料要求，对相关人员批评教育并通报。",
+            now=steps + dt.timedelta(hours=2),
+        )
+        today = timezone.now() - dt.timedelta(hours=1)
+        complaint_register(
+            actor=inspector,
+            complaint=Complaint(
+                channel="hotline",
+                received_at=today,
+                complainant_name="刘建华",
+                complainant_phone="13905551234",
+                escalated=True,
+                content="上次投诉至今没有答复，又打了12345。",
+                window=first,
+                staff_member=member,
+            ),
+            now=timezone.now(),
+        )
+        complaints_sweep()
+        return len(rated)
 
     def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:
         """100 posts in A/B pairs: the first 40 windows have two posts, the others one."""
