@@ -211,9 +211,17 @@ def _window_key(window: Window | None) -> tuple:
     return (window is None, window.number if window else "")
 
 
-def report_build(period: Period, *, windows, include_unassigned: bool, today: dt.date) -> Report:
+def report_build(
+    period: Period,
+    *,
+    windows,
+    include_unassigned: bool,
+    today: dt.date,
+    all_windows: bool = True,
+) -> Report:
     """The report over `windows` (a Window queryset: the reader's scope). Complaints that
-    name no window are counted only when `include_unassigned` (the center, unfiltered)."""
+    name no window are counted only when `include_unassigned` (the center, unfiltered).
+    Without `all_windows`, only the windows with figures in the period are listed."""
     start, end = period.bounds()
     report = Report(period, today)
     window_ids = set(windows.values_list("pk", flat=True))
@@ -288,7 +296,7 @@ def report_build(period: Period, *, windows, include_unassigned: bool, today: dt
     window_objs = {
         w.pk: w
         for w in Window.objects.filter(pk__in=window_ids)
-        .filter(Q(is_active=True) | Q(pk__in=shown))
+        .filter((Q(is_active=True) if all_windows else Q(pk__in=[])) | Q(pk__in=shown))
         .select_related("department")
     }
     staff_objs = StaffMember.objects.in_bulk(

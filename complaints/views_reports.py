@@ -47,8 +47,15 @@ def report_view(request, fmt: str = "html"):
     department = request.GET.get("department", "").strip()
     if department:
         windows = windows.filter(department__code=department)
+    # The center sees some sixty windows: by default only those with figures, all of
+    # them on request; a department or window head always sees each of theirs.
+    all_windows = request.GET.get("all") == "1" or not center
     report = report_build(
-        period, windows=windows, include_unassigned=center and not department, today=today
+        period,
+        windows=windows,
+        include_unassigned=center and not department,
+        today=today,
+        all_windows=all_windows,
     )
     title = _("Satisfaction and complaints %(period)s") % {"period": period.key}
     quarters = quarter_choices(today)
@@ -63,6 +70,8 @@ def report_view(request, fmt: str = "html"):
         "month_value": "" if period.is_quarter else period.key,
         "quarters": quarters,
         "department": department,
+        "all_windows": all_windows,
+        "center": center,
     }
     filename = f"satisfaction-complaints-{period.key}"
     if fmt == "xlsx":

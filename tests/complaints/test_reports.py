@@ -419,7 +419,8 @@ def test_the_page_carries_no_complainant_data(client, supervisor, october):
 
 
 def test_an_empty_window_shows_a_dash_for_its_rate(client, supervisor, hall):
-    html = get_page(client, supervisor)
+    assert "satisfaction-windows-row" not in get_page(client, supervisor)  # nothing rated
+    html = get_page(client, supervisor, all="1")
     assert table_rows(html, "satisfaction-windows")[0][6:8] == ["0", "—"]
 
 
@@ -428,7 +429,7 @@ def test_a_period_not_understood_shows_the_current_month_and_says_so(client, sup
         html = get_page(client, supervisor, period="2026-13")
     assert 'data-testid="period-not-understood"' in html
     assert "2026-13" in html
-    assert "the current month, 2026-11" in html
+    assert "报表显示本月（2026-11）" in html  # the page is in Chinese
     assert 'value="2026-11"' in html
 
 
