@@ -135,10 +135,16 @@ def complaints_sweep(now: dt.datetime | None = None) -> ComplaintSweepReport:
     return report
 
 
-def overdue_counts(today: dt.date) -> dict[str, int]:
-    """The dashboard's figures: open complaint steps and rectifications past due."""
+def overdue_counts(today: dt.date, windows=None) -> dict[str, int]:
+    """The overview's figures: open complaint steps and rectifications past due (of
+    `windows` when given)."""
     open_complaints = Complaint.objects.exclude(status=Complaint.Status.CONCLUDED)
     open_rect = Rectification.objects.filter(status__in=Rectification.OPEN_STATUSES)
+    if windows is not None:
+        open_complaints = open_complaints.filter(
+            Q(window__in=windows) | Q(transferred_to__in=windows)
+        )
+        open_rect = open_rect.filter(window__in=windows)
     return {
         "complaints": open_complaints.filter(
             Q(step_due__lt=today) | Q(conclusion_due__lt=today)

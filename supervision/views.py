@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CardAppeal
 from cases.services import appeal_decide
+from complaints.sweep import overdue_counts
 from hall.roles import Role
 from staff.models import Post
 from staff.selectors import scope_for_user
@@ -40,11 +41,18 @@ def overview(request):
     pending = CardAppeal.objects.filter(
         status=CardAppeal.Status.PENDING, case__window__in=windows
     ).count()
+    # R-COMP-2, N-2: complaint steps and bad-review rectifications past their clock.
+    center = request.user.is_superuser or bool(
+        scope.roles & {Role.SUPERVISOR, Role.DIRECTOR, Role.INSPECTOR}
+    )
+    late = overdue_counts(timezone.localdate(), None if center else windows)
     return render(
         request,
         "supervision/overview.html",
         {
             "figures": figures,
+            "late": late,
+            "center": center,
             "pending_appeals": pending,
             "unstaffed": unstaffed,
             "can_decide": request.user.is_superuser

@@ -276,3 +276,18 @@ def test_repeats_and_escalations_are_counted_and_shown(client, hall, inspector, 
     detail = client.get(reverse("complaints:detail", args=[first.number])).content.decode()
     assert again.number in detail
     assert Complaint.objects.filter(escalated=True).count() == 1
+
+
+def test_the_overview_shows_what_is_overdue(client, hall, inspector, supervisor, department_head):
+    from django.utils import timezone
+
+    register(hall, inspector, now=timezone.now() - dt.timedelta(days=20))
+    register(hall, inspector, now=timezone.now(), complainant_phone="13600000000")
+    client.force_login(supervisor)
+    page = client.get(reverse("supervision:overview")).content.decode()
+    late = page.split('data-testid="late-complaints"')[1].split("</a>")[0]
+    assert '<span class="badge text-bg-light">1</span>' in late
+    client.force_login(department_head)  # a department head sees their bad reviews only
+    page = client.get(reverse("supervision:overview")).content.decode()
+    assert 'data-testid="late-complaints"' not in page
+    assert 'data-testid="late-rectifications"' in page

@@ -320,34 +320,39 @@ class Command(BaseCommand):
         tablets = {}
         for window in Window.objects.filter(is_active=True):
             tablets[window.pk] = tablet_issue(actor=supervisor, window=window, now=now)
-        levels = [5, 5, 5, 4, 5, 4, 3, 5, 2, 5, 4, 1, 5, 5, 4, 2]
-        rated = []
-        for case in Case.objects.filter(status="in_progress", window__in=windows).order_by(
-            "received_at"
-        )[: len(levels)]:
-            clerk = StaffMember.objects.filter(window=case.window, role="clerk").first()
-            done = case.received_at + dt.timedelta(days=1, hours=1)
-            if clerk is None or done > now:
+        # Three ratings a window; the bad ones at A01 (left for the demo window head to
+        # call back), A02 (rectified and closed) and B01 (appealed as invalid).
+        plan = {0: [5, 1, 4], 1: [5, 2, 5], 2: [4, 5, 3], 3: [5, 2, 4], 4: [5, 5, 4], 5: [4, 5, 5]}
+        rated, steps = [], {1: "closed", 3: "appealed"}
+        for position, window in enumerate(windows):
+            for case, level in zip(
+                Case.objects.filter(status="in_progress", window=window).order_by("received_at"),
+                plan.get(position, []),
+                strict=False,
+            ):
+                clerk = StaffMember.objects.filter(window=window, role="clerk").first()
+                done = case.received_at + dt.timedelta(days=1, hours=1)
+                if clerk is None or done > now:
+                    continue
+                cases.case_approve(case=case, actor=clerk.user, now=done)
+                cases.case_pickup(case=case, actor=clerk.user, now=done + dt.timedelta(hours=2))
+                rating = rating_submit(
+                    level=level,
+                    reasons=["attitude", "slow"] if level <= 2 else ["fast", "clear"][: level - 3],
+                    comment="等了很久，也没说清楚还缺什么" if level <= 2 else "",
+                    source=rng.choice(["tablet", "tablet", "phone"]),
+                    case=case,
+                    tablet=tablets[case.window_id],
+                    now=done + dt.timedelta(hours=2, minutes=3),
+                )
+                rated.append((position, rating))
+        for position, rating in rated:
+            r = getattr(rating, "rectification", None)
+            manager = r and (r.window.window_head or r.window.department.head)
+            if manager is None or position not in steps:
                 continue
-            cases.case_approve(case=case, actor=clerk.user, now=done)
-            cases.case_pickup(case=case, actor=clerk.user, now=done + dt.timedelta(hours=2))
-            level = levels[len(rated)]
-            rating = rating_submit(
-                level=level,
-                reasons=["attitude", "slow"] if level <= 2 else ["fast", "clear"][: level - 3],
-                comment="等了很久，也没说清楚还缺什么" if level <= 2 else "",
-                source=rng.choice(["tablet", "tablet", "phone"]),
-                case=case,
-                tablet=tablets[case.window_id],
-                now=done + dt.timedelta(hours=2, minutes=3),
-            )
-            rated.append(rating)
-        bad = [r.rectification for r in rated if r.is_bad]
-        heads = [r for r in bad if r.window.window_head_id or r.window.department.head_id]
-        for index, r in enumerate(heads):
-            manager = r.window.window_head or r.window.department.head
             at = r.opened_at + dt.timedelta(hours=3)
-            if index == 0:  # called back, rectified, reported, closed with a spot check
+            if steps[position] == "closed":  # called back, rectified, reported, closed
                 rectification.rectification_callback(
                     actor=manager,
                     rectification=r,
@@ -372,7 +377,7 @@ class Command(BaseCommand):
                 rectification.rectification_close(
                     actor=inspector, rectification=r, note="", now=at + dt.timedelta(hours=3)
                 )
-            elif index == 1:  # appealed as invalid, waiting for a supervisor
+            else:  # appealed as invalid, waiting for a supervisor
                 rectification.rectification_appeal(
                     actor=manager,
                     rectification=r,
