@@ -198,7 +198,10 @@ def complaint_new(request):
 @require_GET
 @login_required
 def complaint_detail(request, number):
-    complaint = _readable(request, number)
+    return _detail(request, _readable(request, number))
+
+
+def _detail(request, complaint: Complaint, *, kept_text: str = "", status: int = 200):
     from hall.roles import Role
     from staff.selectors import scope_for_user
     from windows.models import Window
@@ -220,7 +223,9 @@ def complaint_detail(request, number):
             "windows": Window.objects.filter(is_active=True) if is_inspector else [],
             "handlers": handler_choices() if is_inspector else [],
             "history": complaint.history.select_related("history_user").order_by("history_date"),
+            "kept_text": kept_text,
         },
+        status=status,
     )
 
 
@@ -370,10 +375,20 @@ def complaint_act(request, number, action):
             handling.complaint_flag_retaliation(
                 actor=user, complaint=complaint, suspected=data.get("suspected") == "yes", now=now
             )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Recorded."))
+    except (PermissionDenied, ValidationError) as exc:
+        # Nothing typed is lost: the page comes back with the reason and the text.
+        messages.error(
+            request, " ".join(getattr(exc, "messages", [])) or str(exc) or _("You may not do this.")
+        )
+        kept = "\n\n".join(
+            data.get(k, "").strip()
+            for k in ("proposal", "reply", "reasons", "public_summary")
+            if data.get(k, "").strip()
+        )
+        if not (may_read(user) or complaint.handler_id == user.pk):
+            raise PermissionDenied from exc
+        complaint.refresh_from_db()
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return _detail(request, complaint, kept_text=kept, status=status)
+    messages.success(request, _("Recorded."))
     return redirect("complaints:detail", number=complaint.number)

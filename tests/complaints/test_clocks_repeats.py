@@ -232,6 +232,10 @@ def test_a_repeat_by_the_same_phone_is_linked_and_charged_to_the_handler(
     occurrence = Occurrence.objects.get(rule="R-ACC-8")
     assert occurrence.person == department_head and occurrence.window == hall.window
     assert occurrence.source_id == again.pk
+    from complaints.services import _record_repeat
+
+    _record_repeat(again, at(2026, 10, 20, 10))  # recorded once, whatever runs it again
+    assert Occurrence.objects.filter(rule="R-ACC-8").count() == 1
     # A third complaint repeats the second, which was not handled late nor badly.
     third = register(hall, inspector, now=at(2026, 10, 21, 9))
     assert third.repeat_of == again

@@ -260,9 +260,11 @@ def test_the_pages_take_a_complaint_from_transfer_to_conclusion(
         reverse("complaints:act", args=[registered.number, "propose"]), {"proposal": "致歉"}
     )
     response = client.post(
-        reverse("complaints:act", args=[registered.number, "reply"]), {"reply": "x"}, follow=True
+        reverse("complaints:act", args=[registered.number, "reply"]), {"reply": "已电话答复投诉人"}
     )
-    assert "监察人员答复" in response.content.decode()  # refused, with the reason
+    assert response.status_code == 403
+    assert "监察人员答复" in response.content.decode()  # refused, with the reason…
+    assert "已电话答复投诉人" in response.content.decode()  # …and the text kept
     client.force_login(inspector)
     client.post(reverse("complaints:act", args=[registered.number, "reply"]), {"reply": "已答复"})
     client.post(
