@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accountability.services import occurrence_record_many
 from hall.alerts import AlertSpec, alerts_send
 from hall.calendar import WorkingCalendar
-from hall.roles import Role
+from hall.roles import Role, role_holders
 
 from .models import Case, Extension, Light, RejectionFiling
 
@@ -290,7 +290,6 @@ def _record_case_transitions(transitions: dict[str, list[int]], now, report: Swe
 def _recipients(ids: list[int], light: str) -> dict[int, set[int]]:
     """Case id → users to tell: warning to the clerk; yellow also to the window head and
     the chief representative; red also to the supervisors and the department head."""
-    from django.contrib.auth import get_user_model
 
     cases = Case.objects.filter(pk__in=ids).values(
         "pk",
@@ -302,11 +301,7 @@ def _recipients(ids: list[int], light: str) -> dict[int, set[int]]:
     )
     supervisors: set[int] = set()
     if light == Light.RED:
-        supervisors = set(
-            get_user_model()
-            .objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
-            .values_list("pk", flat=True)
-        )
+        supervisors = set(role_holders(Role.SUPERVISOR))
     result = {}
     for c in cases:
         users = {c["created_by_id"], c["acting_for_id"]}

@@ -38,7 +38,7 @@ def _state(complaint: Complaint, *allowed: str) -> None:
         )
 
 
-def _text(value: str, field: str, message: str) -> str:
+def required_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: message})
@@ -89,7 +89,7 @@ def complaint_propose(*, actor, complaint: Complaint, proposal: str, now: dt.dat
     if actor.pk != complaint.handler_id:
         raise PermissionDenied(_("Only the assigned handler proposes the resolution."))
     _state(complaint, S.TRANSFERRED)
-    complaint.proposal = _text(proposal, "proposal", _("Write the proposed resolution."))
+    complaint.proposal = required_text(proposal, "proposal", _("Write the proposed resolution."))
     complaint.proposed_at = now
     complaint.status = S.PROPOSED
     return _save(complaint, actor, now)
@@ -111,7 +111,7 @@ def complaint_reply(*, actor, complaint: Complaint, reply: str, now: dt.datetime
     if not (is_inspector or (complaint.reply_by_window and actor.pk == complaint.handler_id)):
         raise PermissionDenied(_("The inspector replies, or the window when ordered to."))
     _state(complaint, S.PROPOSED)
-    complaint.reply = _text(reply, "reply", _("Write what the complainant was told."))
+    complaint.reply = required_text(reply, "reply", _("Write what the complainant was told."))
     complaint.replied_at = now
     complaint.satisfied = None
     complaint.status = S.REPLIED
@@ -149,7 +149,7 @@ PERSONAL_DATA = re.compile(r"1[3-9]\d{9}|\d{17}[\dXx]|\d{15}")
 
 def _public_summary(complaint: Complaint, text: str) -> str:
     """The published result: required, and refused if it carries personal data."""
-    text = _text(
+    text = required_text(
         text, "public_summary", _("Write the result to publish (it is public: no personal data).")
     )
     name = complaint.complainant_name
@@ -187,7 +187,9 @@ def complaint_conclude(
         )
     if outcome not in Complaint.Outcome.values:
         raise ValidationError({"outcome": _("Say whether the complaint is verified or unfounded.")})
-    complaint.conclusion_reasons = _text(reasons, "conclusion_reasons", _("Give the reasons."))
+    complaint.conclusion_reasons = required_text(
+        reasons, "conclusion_reasons", _("Give the reasons.")
+    )
     if complaint.public_violation:
         complaint.public_summary = _public_summary(complaint, public_summary)
     complaint.outcome, complaint.concluded_at = outcome, now

@@ -94,18 +94,13 @@ def server_of_inquiry(inquiry: FirstInquiry) -> StaffMember | None:
     return StaffMember.objects.filter(user_id=inquiry.received_by_id).first()
 
 
-def finished_cases():
-    return Case.objects.filter(status__in=FINISHED_STATUSES)
-
-
 def tablet_queue(window, now: dt.datetime) -> list:
     """What the window finished in the last HALL_RATING_TABLET_MINUTES and nobody has
     rated on this visit yet, newest first: cases and consultations."""
     since = now - dt.timedelta(minutes=settings.HALL_RATING_TABLET_MINUTES)
     S = Case.Status
     cases = (
-        finished_cases()
-        .filter(window=window)
+        Case.objects.filter(status__in=FINISHED_STATUSES, window=window)
         .filter(
             Q(picked_up_at__gte=since)
             | Q(completed_at__gte=since, status__in=(S.APPROVED, S.REFUSED))

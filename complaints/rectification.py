@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from hall.alerts import AlertSpec, alerts_send
 from hall.calendar import add_working_days
-from hall.roles import Role
+from hall.roles import Role, role_holders
 from staff.selectors import scope_for_user
 
 from .clocks import due_in, local_day
+from .handling import required_text as _text
 from .models import Rating, Rectification, SpotCheck
 
 R = Rectification.Status
@@ -38,13 +39,7 @@ def window_managers(window) -> set[int]:
 
 
 def inspectors() -> list[int]:
-    from django.contrib.auth import get_user_model
-
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.INSPECTOR.value)
-        .values_list("pk", flat=True)
-    )
+    return list(role_holders(Role.INSPECTOR))
 
 
 def may_act_for_window(user, rectification: Rectification) -> bool:
@@ -53,8 +48,7 @@ def may_act_for_window(user, rectification: Rectification) -> bool:
 
 def _fresh(rectification: Rectification) -> None:
     """Lock the row and re-read it (and its window) before a step."""
-    list(Rectification.objects.select_for_update().filter(pk=rectification.pk).values("pk"))
-    rectification.refresh_from_db()
+    rectification.refresh_from_db(from_queryset=Rectification.objects.select_for_update())
 
 
 def _window(actor, rectification: Rectification) -> None:
@@ -75,13 +69,6 @@ def _state(rectification: Rectification, *allowed: str) -> None:
             _("Not possible while the rectification is “%(status)s”.")
             % {"status": rectification.get_status_display()}
         )
-
-
-def _text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _save(rectification: Rectification, actor) -> Rectification:
@@ -179,13 +166,6 @@ def rectification_appeal(
     rectification.appealed_at, rectification.appealed_by = now, actor
     _save(rectification, actor)
     url = reverse("complaints:rectification", args=[rectification.pk])
-    from django.contrib.auth import get_user_model
-
-    supervisors = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.SUPERVISOR.value)
-        .values_list("pk", flat=True)
-    )
     alerts_send(
         [
             AlertSpec(
@@ -196,7 +176,7 @@ def rectification_appeal(
                 % {"window": rectification.window.number},
                 url=url,
             )
-            for user in supervisors
+            for user in role_holders(Role.SUPERVISOR)
         ],
         now=now,
     )

@@ -118,11 +118,7 @@ def public_results(request):
 @require_GET
 @login_required
 def complaint_list(request):
-    complaints = Complaint.objects.select_related("window", "staff_member")
-    if not may_read(request.user):
-        complaints = complaints.filter(handler=request.user)  # the assigned handler's own
-        if not complaints.exists():
-            raise PermissionDenied
+    complaints = _complaints_for(request.user).select_related("window", "staff_member")
     today = timezone.localdate()
     counts = complaints.aggregate(
         open=Count("pk", filter=~Q(status=Complaint.Status.CONCLUDED)),
@@ -229,6 +225,16 @@ def _detail(request, complaint: Complaint, *, kept_text: str = "", status: int =
     )
 
 
+def _complaints_for(user):
+    """The center reads every complaint; an assigned handler their own; others none."""
+    if may_read(user):
+        return Complaint.objects.all()
+    complaints = Complaint.objects.filter(handler=user)
+    if not complaints.exists():
+        raise PermissionDenied
+    return complaints
+
+
 def _readable(request, number) -> Complaint:
     complaint = get_object_or_404(
         Complaint.objects.select_related("window", "staff_member", "case", "transferred_to"),
@@ -272,11 +278,9 @@ def complaint_export(request):
 
     from .exports import complaints_xlsx
 
-    complaints = Complaint.objects.select_related("window", "staff_member", "transferred_to")
-    if not may_read(request.user):
-        complaints = complaints.filter(handler=request.user)
-        if not complaints.exists():
-            raise PermissionDenied
+    complaints = _complaints_for(request.user).select_related(
+        "window", "staff_member", "transferred_to", "repeat_of"
+    )
     response = HttpResponse(
         complaints_xlsx(request.user, complaints[:5000]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -29,20 +29,15 @@ from .models import Rating, RatingTablet, Rectification
 from .ratings import (
     BAD_REASONS,
     GOOD_REASONS,
-    finished_cases,
     may_manage_tablets,
     rating_submit,
     reasons_for,
     tablet_issue,
     tablet_queue,
 )
+from .services import may_read
 
-CENTER = {Role.SUPERVISOR, Role.DIRECTOR, Role.INSPECTOR}
 LEVELS = [(value, label) for value, label in Rating.Level.choices]
-
-
-def _is_center(user) -> bool:
-    return bool(user.is_superuser or scope_for_user(user).roles & CENTER)
 
 
 def _level_context(level) -> dict:
@@ -138,7 +133,7 @@ def rate_by_phone(request):
         return render(request, "complaints/rate.html", context)
     failures.clear()
     context["case"] = case
-    if not finished_cases().filter(pk=case.pk).exists():
+    if case.status not in Case.FINISHED_STATUSES:
         context["error"] = _("This case can be rated once it is finished.")
         context["case"] = None
         return render(request, "complaints/rate.html", context)
@@ -175,7 +170,7 @@ def rate_by_phone(request):
 
 def _window_filter(user) -> Q | None:
     """None: every window (the center); otherwise the windows the user answers for."""
-    if _is_center(user):
+    if may_read(user):
         return None
     return (
         Q(window__window_head=user)
@@ -187,7 +182,7 @@ def _window_filter(user) -> Q | None:
 def _manages_any(user) -> bool:
     return bool(
         user.is_superuser
-        or _is_center(user)
+        or may_read(user)
         or Window.objects.filter(
             Q(window_head=user) | Q(chief_representative=user) | Q(department__head=user)
         ).exists()
@@ -201,12 +196,9 @@ def rating_list(request):
     scope_q = _window_filter(request.user)
     if scope_q is not None:
         own = Q(staff_member__user=request.user)  # a clerk sees their own ratings
-        if not _manages_any(request.user):
-            scope_q = own
-        else:
-            scope_q |= own
-        ratings = ratings.filter(scope_q)
-        if not _manages_any(request.user) and not ratings.exists():
+        manages = _manages_any(request.user)
+        ratings = ratings.filter(scope_q | own if manages else own)
+        if not manages and not ratings.exists():
             raise PermissionDenied
     level = request.GET.get("level", "")
     if level == "bad":
@@ -218,7 +210,7 @@ def rating_list(request):
     return render(
         request,
         "complaints/ratings.html",
-        {"rows": rows, "level": level, "is_center": _is_center(request.user)},
+        {"rows": rows, "level": level, "is_center": may_read(request.user)},
     )
 
 
@@ -311,7 +303,7 @@ def _applicant_contact(user, r: Rectification) -> dict:
     elif rating.inquiry_id:
         name, phone = rating.inquiry.inquirer_name, rating.inquiry.inquirer_phone
     rated = rating.staff_member_id and rating.staff_member.user_id == user.pk
-    if rated or not (_is_center(user) or rect.may_act_for_window(user, r)):
+    if rated or not (may_read(user) or rect.may_act_for_window(user, r)):
         return {"name": (name[:1] + "**") if name else "", "phone": mask_phone(phone)}
     return {"name": name, "phone": phone}
 

@@ -36,6 +36,17 @@ def user_roles(user) -> frozenset[Role]:
     return cached
 
 
+def role_holders(role: Role):
+    """The ids of the active users holding `role` (a values_list queryset)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=role.value)
+        .values_list("pk", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user may see and act on.

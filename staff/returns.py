@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hall.alerts import AlertSpec, alerts_send
-from hall.roles import Role
+from hall.roles import Role, role_holders
 
 from .models import ReturnDecision, StaffMember
 from .selectors import scope_for_user
@@ -117,18 +117,15 @@ def return_check(*, today: dt.date, members=None) -> tuple[list[Candidate], list
 
 def return_check_notify(*, now: dt.datetime) -> int:
     """The yearly run: tell the director (and supervisors) how many people meet a rule."""
-    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     candidates, _legend = return_check(today=timezone.localtime(now).date())
-    recipients = get_user_model().objects.filter(
-        groups__name__in=[Role.DIRECTOR.value], is_active=True
-    )
+    recipients = role_holders(Role.DIRECTOR)
     year = timezone.localtime(now).year
     return alerts_send(
         [
             AlertSpec(
-                user_id=user.pk,
+                user_id=user,
                 key=f"return-check:{year}",
                 level="warning" if candidates else "info",
                 title=_("Return check %(year)s: %(count)s people meet a return rule")
