@@ -93,6 +93,16 @@ def worker(tmp_path):
         log.close()
 
 
+def _log_with(path: Path, text: str, *, seconds: float) -> str:
+    """The worker's log once it holds ``text``, or as it is after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    log = path.read_text()
+    while text not in log and time.monotonic() < deadline:
+        time.sleep(0.2)
+        log = path.read_text()
+    return log
+
+
 def test_a_real_worker_process_runs_a_task_sent_through_the_broker(worker):
     sender, process, log_path = worker
     result = sender.send_task("hall.tasks.ping", args=[21])
@@ -102,7 +112,9 @@ def test_a_real_worker_process_runs_a_task_sent_through_the_broker(worker):
         pytest.fail("the worker did not answer; its log:\n" + log_path.read_text())
     assert answer["value"] == 42
     assert process.poll() is None, "the worker process died"
-    log = log_path.read_text()
+    # The result reaches the backend before the worker logs "succeeded":
+    # wait a little for the line rather than racing it.
+    log = _log_with(log_path, "succeeded", seconds=15)
     assert "hall.tasks.ping" in log and "succeeded" in log
     transport = "redis://" if os.environ.get("REDIS_URL") else "filesystem://"
     assert transport in log
