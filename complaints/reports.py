@@ -9,7 +9,6 @@ only: nothing about who rated or who complained.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall.sheets import save_bytes, tables_workbook
 from staff.models import StaffMember
 from windows.models import Window
 
@@ -343,6 +343,14 @@ class Cell:
             return f"{self.value * 100:.1f}%"
         return str(self.value)
 
+    @property
+    def xlsx_value(self):
+        return self.value if self.value is not None else "—"
+
+    @property
+    def number_format(self) -> str | None:
+        return "0.0%" if self.percent and self.value is not None else None
+
 
 @dataclass
 class Table:
@@ -486,35 +494,4 @@ def report_tables(report: Report) -> list[Table]:
 
 def report_xlsx(report: Report, *, title: str = "") -> bytes:
     """The report as an Excel workbook, one sheet per table, figures as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for table in report_tables(report):
-        sheet = book.create_sheet(_sheet_title(table.title))
-        sheet.append([f"{title} · {table.title}" if title else table.title])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(table.headers)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in [*table.rows, *([table.total] if table.total else [])]:
-            sheet.append([cell.value if cell.value is not None else "—" for cell in row])
-            for xl_cell, cell in zip(sheet[sheet.max_row], row, strict=True):
-                if cell.percent and cell.value is not None:
-                    xl_cell.number_format = "0.0%"
-        if table.total:
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-        for index, width in enumerate(table.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_title(text: str) -> str:
-    """Excel refuses some characters in a sheet's name, and more than 31 of them."""
-    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31]
+    return save_bytes(tables_workbook(report_tables(report), title=title))

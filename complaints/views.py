@@ -13,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hall.forms import add_service_errors
+from hall.forms import add_service_errors, refusal_text
 from hall.throttle import AttemptCounter
 
 from .clocks import LABELS, light
@@ -381,9 +381,7 @@ def complaint_act(request, number, action):
             )
     except (PermissionDenied, ValidationError) as exc:
         # Nothing typed is lost: the page comes back with the reason and the text.
-        messages.error(
-            request, " ".join(getattr(exc, "messages", [])) or str(exc) or _("You may not do this.")
-        )
+        messages.error(request, refusal_text(exc))
         kept = "\n\n".join(
             data.get(k, "").strip()
             for k in ("proposal", "reply", "reasons", "public_summary")

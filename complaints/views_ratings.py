@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case, FirstInquiry
+from hall.forms import refusal_text
 from hall.identity import mask_phone
 from hall.roles import Role
 from hall.throttle import AttemptCounter
@@ -400,8 +401,7 @@ def rectification_act(request, pk, action):
             raise Http404
     except (PermissionDenied, ValidationError) as exc:
         # Nothing typed is lost: the page comes back with the text and the reason.
-        text = " ".join(getattr(exc, "messages", [])) or str(exc) or _("You may not do this.")
-        messages.error(request, text)
+        messages.error(request, refusal_text(exc))
         r.refresh_from_db()
         status = 403 if isinstance(exc, PermissionDenied) else 400
         return _detail(request, r, posted=data, action=action, status=status)

@@ -30,6 +30,30 @@ BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Every day at HALL_PATROL_COVERAGE_CHECK_AT (17:45): the director hears which
+    # half-day or windows today's patrols missed (R-PATROL-1). The task itself
+    # skips days the calendar says the hall is closed, and works on make-up days.
+    "patrols-coverage-check": {
+        "task": "patrols.tasks.coverage_check",
+        "schedule": crontab(
+            hour=settings.HALL_PATROL_COVERAGE_CHECK_TIME[0],
+            minute=settings.HALL_PATROL_COVERAGE_CHECK_TIME[1],
+        ),
+    },
+    # 08:00 on Mondays: last week's patrol summary to the director and each
+    # department head, for their own windows (R-PATROL-3).
+    "patrols-weekly-summary": {
+        "task": "patrols.tasks.weekly_summary",
+        "schedule": crontab(hour=8, minute=0, day_of_week="1"),
+    },
+    # Every 10 minutes: occurrences not yet in a case, and not withdrawn, become
+    # accountability cases, one per occurrence or per person and month as the rule
+    # says (R-ACC-1). Idempotent by each case's unique group key.
+    "accountability-cases": {
+        "task": "accountability.tasks.cases_from_occurrences",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     # 08:30 Monday to Friday, before the windows open: each window head's digest of
     # the cases about to turn yellow.
     "cases-warning-digest": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("alerts/", include("hall.urls")),
     path("staff/", include("staff.urls")),
     path("", include("complaints.urls")),
+    path("patrols/", include("patrols.urls")),
     path("", include("supervision.urls")),
     path(
         "accounts/login/",

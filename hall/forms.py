@@ -30,3 +30,10 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def refusal_text(exc) -> str:
+    """What to tell the user when a service refused: its messages, or a plain refusal."""
+    from django.utils.translation import gettext as _
+
+    return " ".join(getattr(exc, "messages", None) or []) or str(exc) or _("You may not do this.")

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "accountability",
     "cases",
     "complaints",
+    "patrols",
     "supervision",
     "demo",
     "portal",
@@ -355,3 +356,25 @@ HALL_RECTIFY_EXTENSION_DAYS = env_int("HALL_RECTIFY_EXTENSION_DAYS", default=5, 
 # The tablet offers a case or consultation for rating this many minutes after the
 # window finished it.
 HALL_RATING_TABLET_MINUTES = env_int("HALL_RATING_TABLET_MINUTES", default=30, minimum=1)
+
+# --- Daily patrols (R-PATROL-1..3) -------------------------------------------
+# The window head may dispute a patrol finding within this many working days.
+HALL_PATROL_DISPUTE_DAYS = env_int("HALL_PATROL_DISPUTE_DAYS", default=2, minimum=1)
+# A finding's photo: JPEG or PNG up to this size; stored re-encoded without metadata,
+# its longer side at most HALL_PATROL_PHOTO_MAX_SIDE pixels.
+HALL_PATROL_PHOTO_MAX_BYTES = env_int(
+    "HALL_PATROL_PHOTO_MAX_BYTES", default=8 * 1024 * 1024, minimum=1024
+)
+HALL_PATROL_PHOTO_MAX_SIDE = env_int("HALL_PATROL_PHOTO_MAX_SIDE", default=2000, minimum=200)
+# Each working day at this local time (HH:MM) the coverage check tells the director
+# which half-day or windows the patrols missed (R-PATROL-1).
+HALL_PATROL_COVERAGE_CHECK_AT = env.str("HALL_PATROL_COVERAGE_CHECK_AT", default="17:45")
+try:
+    _hour, _minute = (int(part) for part in HALL_PATROL_COVERAGE_CHECK_AT.split(":"))
+    if not (0 <= _hour < 24 and 0 <= _minute < 60):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"HALL_PATROL_COVERAGE_CHECK_AT={HALL_PATROL_COVERAGE_CHECK_AT!r} is not a time (HH:MM)."
+    ) from None
+HALL_PATROL_COVERAGE_CHECK_TIME = (_hour, _minute)

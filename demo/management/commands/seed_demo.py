@@ -215,9 +215,11 @@ class Command(BaseCommand):
         self.seed_dispatch(departments[0], windows[0])
         cases = self.seed_cases(rng, windows[:6])
         ratings = self.seed_complaints(rng, windows[:6])
+        findings = self.seed_patrols(rng)
         return {
             "cases": cases,
             "ratings": ratings,
+            "patrol findings": findings,
             "departments": len(departments),
             "windows": len(windows),
             "service items": items,
@@ -465,6 +467,129 @@ class Command(BaseCommand):
         )
         complaints_sweep()
         return len(rated)
+
+    def seed_patrols(self, rng: random.Random) -> int:
+        """Two patrol rounds on each of the last six working days, signed off, with
+        findings for the weekly summary; one afternoon not walked and one morning that
+        missed two windows, for the coverage view; a finding disputed by the demo window
+        head waiting for the supervisor, and today's morning round with a finding at A01
+        still open to dispute. Through the real services, once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from hall.calendar import WorkingCalendar
+        from patrols import services as patrols
+        from patrols.models import ChecklistItem, Finding, Round
+        from staff.models import StaffMember
+
+        if Round.objects.exists():
+            return Finding.objects.count()
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(
+                username__in=["supervisor", "director", WINDOW_HEAD]
+            )
+        }
+        supervisor, director = users["supervisor"], users["director"]
+        windows = list(patrols.active_windows())
+        items = {i.code: i for i in ChecklistItem.objects.all()}
+        now = timezone.now()
+        calendar = WorkingCalendar()
+        days, day = [], timezone.localdate(now)
+        while len(days) < 6:
+            day -= dt.timedelta(days=1)
+            if calendar.is_working_day(day):
+                days.append(day)
+        days.reverse()
+        at = lambda d, h, m: timezone.make_aware(dt.datetime.combine(d, dt.time(h, m)))  # noqa: E731
+        # (day index, half, window position, item code) of each finding.
+        plan = [
+            (0, "morning", 0, "tidiness"),
+            (0, "afternoon", 2, "phone"),
+            (1, "morning", 4, "dress"),
+            (2, "morning", 1, "conduct"),
+            (2, "afternoon", 0, "dress"),
+            (3, "morning", 3, "tidiness"),
+            (4, "afternoon", 1, "phone"),
+            (4, "afternoon", 5, "dissatisfaction"),
+            (5, "morning", 0, "tidiness"),
+        ]
+        notes = {
+            "tidiness": "桌面资料堆放杂乱",
+            "phone": "电话铃响五声后才接听",
+            "dress": "未佩戴工作牌",
+            "conduct": "与办事群众交流时语气生硬",
+            "dissatisfaction": "办事群众现场反映等候时间过长",
+        }
+        people = {}
+        for member in StaffMember.objects.filter(is_active=True, window__isnull=False):
+            people.setdefault(member.window_id, member)
+        count = 0
+        for index, day in enumerate(days):
+            for half, hour in (("morning", 9), ("afternoon", 14)):
+                if index == 3 and half == "afternoon":
+                    continue  # not walked: the coverage view shows it missed
+                walker = director if index == 1 else supervisor
+                start = at(day, hour, 40 if index % 2 else 15)
+                round_, _created = patrols.round_start(actor=walker, now=start, half=half)
+                for position, window in enumerate(windows):
+                    if index == 2 and half == "morning" and position in (6, 7):
+                        continue  # two windows missed
+                    when = start + dt.timedelta(minutes=position)
+                    found = [p for p in plan if p[:3] == (index, half, position)]
+                    if not found:
+                        patrols.check_pass(actor=walker, round_=round_, window=window, now=when)
+                        continue
+                    item = items[found[0][3]]
+                    patrols.finding_record(
+                        actor=walker,
+                        round_=round_,
+                        window=window,
+                        item=item,
+                        person=people.get(window.pk) if item.subject == "person" else None,
+                        note=notes[item.code],
+                        now=when,
+                    )
+                    count += 1
+                round_.refresh_from_db()
+                if round_.status == Round.Status.COMPLETE:
+                    patrols.round_sign(
+                        actor=walker, round_=round_, now=start + dt.timedelta(minutes=30)
+                    )
+        # The last finding at A01 disputed by its window head, waiting for a decision.
+        last_a01 = Finding.objects.filter(window=windows[0]).order_by("-recorded_at").first()
+        head = windows[0].window_head or users.get(WINDOW_HEAD)
+        if last_a01 is not None and head is not None and patrols.may_dispute(head, last_a01):
+            patrols.finding_dispute(
+                actor=head,
+                finding=last_a01,
+                reason="巡查时正在为群众调取档案，资料临时摆放，已即时整理。",
+                now=last_a01.recorded_at + dt.timedelta(hours=2),
+            )
+        # Today's morning round, once the hall has opened on a working day.
+        today = timezone.localdate(now)
+        if calendar.is_working_day(today) and timezone.localtime(now).time() > dt.time(10, 0):
+            start = at(today, 9, 20)
+            round_, _created = patrols.round_start(actor=supervisor, now=start, half="morning")
+            for position, window in enumerate(windows):
+                when = start + dt.timedelta(minutes=position)
+                if position == 0:
+                    patrols.finding_record(
+                        actor=supervisor,
+                        round_=round_,
+                        window=window,
+                        item=items["tidiness"],
+                        note="窗口台面摆放私人物品",
+                        now=when,
+                    )
+                    count += 1
+                else:
+                    patrols.check_pass(actor=supervisor, round_=round_, window=window, now=when)
+            patrols.round_sign(
+                actor=supervisor, round_=round_, now=start + dt.timedelta(minutes=40)
+            )
+        return count
 
     def seed_staff(self, rng: random.Random, windows: list[Window]) -> int:
         """100 posts in A/B pairs: the first 40 windows have two posts, the others one."""
