@@ -10,3 +10,12 @@ def cases_from_occurrences_task() -> int:
     from .grouping import cases_from_occurrences
 
     return cases_from_occurrences(now=timezone.now())
+
+
+@shared_task(name="accountability.tasks.sweep")
+def sweep_task() -> dict:
+    """Every 10 minutes: late self-examinations and rectifications flagged, decided
+    cases past their time to appeal closed (idempotent)."""
+    from .decisions import sweep
+
+    return sweep(now=timezone.now())

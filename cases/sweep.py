@@ -259,30 +259,53 @@ def _record_case_transitions(transitions: dict[str, list[int]], now, report: Swe
     carded = transitions[Light.YELLOW] + transitions[Light.RED]
     rows = list(
         Case.objects.filter(pk__in=carded).values(
-            "pk", "number", "window_id", "created_by_id", "acting_for_id"
+            "pk",
+            "number",
+            "window_id",
+            "created_by_id",
+            "acting_for_id",
+            "item__name",
+            "promised_due",
+            "statutory_due",
         )
     )
     by_pk = {row["pk"]: row for row in rows}
 
-    def occurrence_rows(ids):
+    def occurrence_rows(ids, text, due):
+        # The facts the accountability case and its notices start from.
         return [
             {
                 "source_id": pk,
                 "window_id": by_pk[pk]["window_id"],
                 "person_id": by_pk[pk]["created_by_id"],
                 "acting_for_id": by_pk[pk]["acting_for_id"],
-                "detail": by_pk[pk]["number"],
+                "detail": text
+                % {
+                    "number": by_pk[pk]["number"],
+                    "item": by_pk[pk]["item__name"],
+                    "due": by_pk[pk][due] or "—",
+                },
             }
             for pk in ids
         ]
 
     # R-ACC-4.5: promised limit exceeded (a red card has passed it too);
     # R-ACC-5.1: statutory limit exceeded.
+    # Stored facts, in the hall's language whatever the request's.
+    with translation.override(settings.LANGUAGE_CODE):
+        promised = _("Case %(number)s (%(item)s) not finished by its promised date %(due)s.")
+        statutory = _("Case %(number)s (%(item)s) not finished by its statutory date %(due)s.")
     report.occurrences += occurrence_record_many(
-        rule="R-ACC-4.5", model=Case, rows=occurrence_rows(carded), occurred_at=now
+        rule="R-ACC-4.5",
+        model=Case,
+        rows=occurrence_rows(carded, promised, "promised_due"),
+        occurred_at=now,
     )
     report.occurrences += occurrence_record_many(
-        rule="R-ACC-5.1", model=Case, rows=occurrence_rows(transitions[Light.RED]), occurred_at=now
+        rule="R-ACC-5.1",
+        model=Case,
+        rows=occurrence_rows(transitions[Light.RED], statutory, "statutory_due"),
+        occurred_at=now,
     )
     report.alerts += _case_alerts(transitions, now)
 

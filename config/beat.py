@@ -54,6 +54,14 @@ BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 590},
     },
+    # Every 10 minutes: self-examinations and rectification orders not handed in by
+    # their day are flagged once (R-ACC-4), decided cases past their time to
+    # appeal are closed. Idempotent.
+    "accountability-sweep": {
+        "task": "accountability.tasks.sweep",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     # 08:30 Monday to Friday, before the windows open: each window head's digest of
     # the cases about to turn yellow.
     "cases-warning-digest": {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("", include("complaints.urls")),
     path("patrols/", include("patrols.urls")),
+    path("accountability/", include("accountability.urls")),
     path("", include("supervision.urls")),
     path(
         "accounts/login/",

@@ -378,3 +378,21 @@ except ValueError:
         f"HALL_PATROL_COVERAGE_CHECK_AT={HALL_PATROL_COVERAGE_CHECK_AT!r} is not a time (HH:MM)."
     ) from None
 HALL_PATROL_COVERAGE_CHECK_TIME = (_hour, _minute)
+
+# --- Accountability (R-ACC-1..9) ----------------------------------------------
+# A new case should have its notices to state and defend sent within this many
+# working days (the inspector's queue counts from the day it was opened).
+HALL_ACC_TAKE_UP_DAYS = env_int("HALL_ACC_TAKE_UP_DAYS", default=5, minimum=1)
+# A person to be charged may state and defend (陈述申辩) until the end of this many
+# working days after the notice; no decision before that or their statement.
+HALL_ACC_HEARING_DAYS = env_int("HALL_ACC_HEARING_DAYS", default=3, minimum=1)
+# A person charged may appeal (申诉) until the end of this many working days after
+# the decision comes into force.
+HALL_ACC_APPEAL_DAYS = env_int("HALL_ACC_APPEAL_DAYS", default=5, minimum=1)
+# A decision whose points add up to more than this, or that proposes a removal from
+# the post (aggravated, R-ACC-6), takes effect only when the director countersigns.
+HALL_ACC_COUNTERSIGN_POINTS = env_int("HALL_ACC_COUNTERSIGN_POINTS", default=10, minimum=0)
+# A written self-examination is due this many working days after the decision; a
+# rectification order's deadline defaults to HALL_ACC_RECTIFICATION_DAYS.
+HALL_ACC_SELF_EXAMINATION_DAYS = env_int("HALL_ACC_SELF_EXAMINATION_DAYS", default=5, minimum=1)
+HALL_ACC_RECTIFICATION_DAYS = env_int("HALL_ACC_RECTIFICATION_DAYS", default=10, minimum=1)

@@ -63,10 +63,11 @@ def test_a_rule_without_a_source_is_not_yet_available_and_lists_nobody(clerk, mo
     assert [r.available for r in legend] == [False] * len(RULES)
 
 
-def test_the_complaints_app_answers_the_verified_complaints_rule(clerk):
-    # registered by complaints.apps; the others wait for accountability and assessment
+def test_complaints_and_accountability_answer_their_rules(clerk):
+    # registered by complaints.apps and accountability.apps (R-ACC-9's circulated
+    # criticisms); the others wait for the assessment issue
     _candidates, legend = return_check(today=TODAY)
-    assert {r.rule.code for r in legend if r.available} == {"complaints"}
+    assert {r.rule.code for r in legend if r.available} == {"complaints", "criticisms"}
 
 
 @pytest.mark.parametrize(

@@ -216,10 +216,12 @@ class Command(BaseCommand):
         cases = self.seed_cases(rng, windows[:6])
         ratings = self.seed_complaints(rng, windows[:6])
         findings = self.seed_patrols(rng)
+        decisions = self.seed_accountability()
         return {
             "cases": cases,
             "ratings": ratings,
             "patrol findings": findings,
+            "accountability decisions": decisions,
             "departments": len(departments),
             "windows": len(windows),
             "service items": items,
@@ -467,6 +469,113 @@ class Command(BaseCommand):
         )
         complaints_sweep()
         return len(rated)
+
+    def seed_accountability(self) -> int:
+        """The occurrences of the demo taken up as cases, and cases of the demo clerk at
+        every step: a notice to state and defend awaiting the clerk, a decision in
+        force with a circulated criticism that the clerk has appealed (for the
+        director to review), a decision above the threshold awaiting the director's
+        countersignature, and a rectification order past its deadline that the sweep
+        flags. Through the real services, once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from accountability import decisions as acc
+        from accountability.grouping import case_open, cases_from_occurrences
+        from accountability.models import Decision, Rule
+
+        if Decision.objects.exists():
+            return Decision.objects.count()
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=["inspector", "director", CLERK])
+        }
+        inspector, clerk = users["inspector"], users[CLERK]
+        window = clerk.staff_member.window
+        now = timezone.now()
+        cases_from_occurrences(now=now, actor=inspector)
+        rules = {r.code: r for r in Rule.objects.all()}
+
+        def heard(code, facts, when, statement=None, origin="inspection"):
+            case = case_open(
+                actor=inspector,
+                rule=rules[code],
+                origin=origin,
+                facts=facts,
+                now=when,
+                window=window,
+                person=clerk,
+            )
+            (hearing,) = acc.hearing_start(
+                actor=inspector, case=case, charged={"clerk": clerk}, now=when
+            )
+            if statement:
+                acc.hearing_state(
+                    actor=clerk,
+                    hearing=hearing,
+                    statement=statement,
+                    now=when + dt.timedelta(hours=2),
+                )
+            return case
+
+        # Waiting for the clerk's statement.
+        heard(
+            "R-ACC-4.3",
+            "暗访发现：申请人第二次到窗口补交材料时，窗口又提出了首次告知中未列明的材料要求。",
+            now - dt.timedelta(hours=3),
+        )
+        # In force with a circulated criticism; the clerk has appealed.
+        case = heard(
+            "R-ACC-9",
+            "巡查发现：窗口人员对咨询群众态度生硬，群众当场表示不满。",
+            now - dt.timedelta(days=1),
+            statement="当时排队人数较多，我语气急躁，已向群众道歉。",
+        )
+        decision = acc.decision_take(
+            actor=inspector,
+            case=case,
+            points={"clerk": 3},
+            reasons="经调阅录像并询问当事群众，事实清楚。考虑已主动道歉，扣 3 分并通报批评。",
+            now=now - dt.timedelta(hours=20),
+        )
+        acc.appeal_file(
+            actor=clerk,
+            decision=decision,
+            grounds="群众已表示谅解，请求减轻处理。",
+            now=now - dt.timedelta(hours=2),
+        )
+        # Above the threshold: waits for the director's countersignature.
+        case = heard(
+            "R-ACC-5.1",
+            "一件承诺件超过法定办结时限 2 个工作日仍未办结，系统亮红牌。",
+            now - dt.timedelta(days=2),
+            statement="因系统故障延误，已补办完毕。",
+            origin="other",
+        )
+        acc.decision_take(
+            actor=inspector,
+            case=case,
+            points={"clerk": 12},
+            reasons="超过法定时限，事实清楚；系统故障未及时报告，不予减轻。",
+            now=now - dt.timedelta(days=1, hours=20),
+        )
+        # Decided three weeks ago; the rectification report is late.
+        case = heard(
+            "R-ACC-4.2",
+            "一次性告知单漏列“股东会决议”，申请人往返两次。",
+            now - dt.timedelta(days=24),
+            statement="对告知单模板理解有误，已修改。",
+        )
+        acc.decision_take(
+            actor=inspector,
+            case=case,
+            points={"clerk": 6},
+            reasons="未一次性告知，造成申请人往返，扣 6 分，书面检查并限期整改告知单模板。",
+            now=now - dt.timedelta(days=23),
+        )
+        acc.sweep(now=now)
+        return Decision.objects.count()
 
     def seed_patrols(self, rng: random.Random) -> int:
         """Two patrol rounds on each of the last six working days, signed off, with
