@@ -458,7 +458,7 @@ def decision_send_back(*, actor, decision: Decision, reasons: str, now: dt.datet
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": _("Say why the decision goes back.")})
-    decision.status = Decision.Status.SUPERSEDED
+    decision.status = Decision.Status.SENT_BACK
     decision.reasons = f"{decision.reasons}\n\n{_('Sent back by the director')}: {reasons}"
     _save(decision, actor)
     case = _lock(decision.case)

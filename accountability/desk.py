@@ -50,7 +50,12 @@ def cases_visible_to(user) -> QuerySet[AccountabilityCase]:
         )
     heads_a_window = user.headed_windows.exists() or user.represented_windows.exists()
     if Role.WINDOW_HEAD in roles or heads_a_window:
-        condition |= Q(window__window_head=user.pk) | Q(window__chief_representative=user.pk)
+        condition |= (
+            Q(window__window_head=user.pk)
+            | Q(window__chief_representative=user.pk)
+            | Q(person__staff_member__window__window_head=user.pk)
+            | Q(person__staff_member__window__chief_representative=user.pk)
+        )
     return cases.filter(pk__in=AccountabilityCase.objects.filter(condition).values("pk"))
 
 
@@ -77,6 +82,11 @@ class Task:
 
 def _at_end(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def _review_due(since: dt.datetime) -> dt.datetime:
+    """A countersignature or an appeal is due HALL_ACC_REVIEW_DAYS working days on."""
+    return _at_end(add_working_days(timezone.localdate(since), settings.HALL_ACC_REVIEW_DAYS).date)
 
 
 def queue(user, *, now: dt.datetime) -> list[Task]:
@@ -112,12 +122,12 @@ def queue(user, *, now: dt.datetime) -> list[Task]:
         for decision in Decision.objects.filter(status=Decision.Status.COUNTERSIGN).select_related(
             "case__rule", "case__window", "case__person"
         ):
-            add(decision.decided_at, _("Countersignature"), decision.case)
+            add(_review_due(decision.decided_at), _("Countersignature"), decision.case)
     for appeal in Appeal.objects.filter(outcome="").select_related(
         "decision__case__rule", "decision__case__window", "decision__case__person"
     ):
         if may_review(user, appeal):
-            add(appeal.filed_at, _("Appeal to review"), appeal.decision.case)
+            add(_review_due(appeal.filed_at), _("Appeal to review"), appeal.decision.case)
     if inspector:
         for effect in (
             Effect.objects.in_force()

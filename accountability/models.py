@@ -235,7 +235,13 @@ class AccountabilityCase(models.Model):
         """The decision in force or awaiting countersignature (not one superseded or
         annulled), if any."""
         return (
-            self.decisions.exclude(status__in=[Decision.Status.SUPERSEDED])
+            self.decisions.exclude(
+                status__in=[
+                    Decision.Status.SUPERSEDED,
+                    Decision.Status.ANNULLED,
+                    Decision.Status.SENT_BACK,
+                ]
+            )
             .order_by("-decided_at", "-pk")
             .first()
         )
@@ -308,6 +314,7 @@ class Decision(models.Model):
         COUNTERSIGN = "countersign", _("Awaiting countersignature")
         IN_FORCE = "in_force", _("In force")
         SUPERSEDED = "superseded", _("Changed on appeal")
+        SENT_BACK = "sent_back", _("Sent back by the director")
         ANNULLED = "annulled", _("Annulled on appeal")
 
     case = models.ForeignKey(

@@ -161,7 +161,14 @@ def _case_page(request, case: AccountabilityCase, *, error="", posted=None, stat
             "charges__person", "effects__window", "effects__person", "appeals__appellant"
         )
     )
-    decision = next((d for d in all_decisions if d.status != Decision.Status.SUPERSEDED), None)
+    decision = next(
+        (
+            d
+            for d in all_decisions
+            if d.status not in (Decision.Status.SUPERSEDED, Decision.Status.SENT_BACK)
+        ),
+        None,
+    )
     inspector = svc.is_inspector(user)
     heard_links = {h.link for h in hearings}
     links = []

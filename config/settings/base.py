@@ -383,6 +383,9 @@ HALL_PATROL_COVERAGE_CHECK_TIME = (_hour, _minute)
 # A new case should have its notices to state and defend sent within this many
 # working days (the inspector's queue counts from the day it was opened).
 HALL_ACC_TAKE_UP_DAYS = env_int("HALL_ACC_TAKE_UP_DAYS", default=5, minimum=1)
+# The director's countersignature and an appeal's review are due this many working
+# days after the decision or the appeal (the queue's deadline).
+HALL_ACC_REVIEW_DAYS = env_int("HALL_ACC_REVIEW_DAYS", default=5, minimum=1)
 # A person to be charged may state and defend (陈述申辩) until the end of this many
 # working days after the notice; no decision before that or their statement.
 HALL_ACC_HEARING_DAYS = env_int("HALL_ACC_HEARING_DAYS", default=3, minimum=1)
