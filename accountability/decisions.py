@@ -92,7 +92,7 @@ def _end_of_working_day(now: dt.datetime, days: int) -> dt.datetime:
 
 def _lock(case: AccountabilityCase) -> AccountabilityCase:
     return (
-        AccountabilityCase.objects.select_for_update()
+        AccountabilityCase.objects.select_for_update(of=("self",))
         .select_related("rule", "window")
         .get(pk=case.pk)
     )
@@ -227,7 +227,9 @@ def may_state(user, hearing: Hearing) -> bool:
 def hearing_state(*, actor, hearing: Hearing, statement: str, now: dt.datetime) -> Hearing:
     """Record the statement and defence: by the person, or by an inspector writing
     down what the person said or handed in. Once, before the deadline."""
-    hearing = Hearing.objects.select_for_update().select_related("case").get(pk=hearing.pk)
+    hearing = (
+        Hearing.objects.select_for_update(of=("self",)).select_related("case").get(pk=hearing.pk)
+    )
     if not may_state(actor, hearing):
         raise PermissionDenied(_("Only the person heard, or an inspector for them, states."))
     if hearing.stated_at is not None:
@@ -452,7 +454,9 @@ def decision_send_back(*, actor, decision: Decision, reasons: str, now: dt.datet
     back to the inspectors to decide again, with the director's reasons."""
     if not is_director(actor):
         raise PermissionDenied(_("Only the center director countersigns."))
-    decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision.pk)
+    )
     if decision.status != Decision.Status.COUNTERSIGN:
         raise ValidationError(_("This decision does not await a countersignature."))
     reasons = (reasons or "").strip()
@@ -606,7 +610,9 @@ def may_appeal(user, decision: Decision, now: dt.datetime) -> bool:
 @transaction.atomic
 def appeal_file(*, actor, decision: Decision, grounds: str, now: dt.datetime) -> Appeal:
     """A person charged appeals (申诉) within the set time, once per decision."""
-    decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision.pk)
+    )
     if not decision.charges.filter(person=actor.pk).exists():
         raise PermissionDenied(_("Only a person charged by the decision may appeal."))
     if decision.status != Decision.Status.IN_FORCE:
@@ -669,7 +675,11 @@ def appeal_review(
     its effects; an annulment revokes every effect. Returns the decision in force
     afterwards, if any. Other pending appeals against the same decision are settled
     with it."""
-    appeal = Appeal.objects.select_for_update().select_related("decision__case").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("decision__case")
+        .get(pk=appeal.pk)
+    )
     if not may_review(actor, appeal):
         raise PermissionDenied(
             _("A different inspector or the director reviews an appeal, not whoever decided.")
@@ -810,7 +820,9 @@ def may_hand_in(user, effect: Effect) -> bool:
 @transaction.atomic
 def effect_hand_in(*, actor, effect: Effect, now: dt.datetime) -> Effect:
     """Record that a self-examination or a rectification report was handed in."""
-    effect = Effect.objects.select_for_update().select_related("window").get(pk=effect.pk)
+    effect = (
+        Effect.objects.select_for_update(of=("self",)).select_related("window").get(pk=effect.pk)
+    )
     if not may_hand_in(actor, effect):
         raise PermissionDenied(_("Only an inspector or the window's head records this."))
     if effect.kind not in Effect.DUE_KINDS:

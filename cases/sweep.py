@@ -76,13 +76,14 @@ def _case_conditions(today: dt.date, warn_until: dt.date) -> list[tuple[str, str
     ]
 
 
+PROMISED_RULE, STATUTORY_RULE = "R-ACC-4.5", "R-ACC-5.1"
 CARD_RULES = {
     Light.GREEN: [],
     Light.WARNING: [],
     # R-ACC-4.5: promised limit exceeded; a red card has passed it too. R-ACC-5.1:
     # statutory limit exceeded.
-    Light.YELLOW: ["R-ACC-4.5"],
-    Light.RED: ["R-ACC-4.5", "R-ACC-5.1"],
+    Light.YELLOW: [PROMISED_RULE],
+    Light.RED: [PROMISED_RULE, STATUTORY_RULE],
 }
 
 
@@ -98,7 +99,7 @@ def _sweep_cases_in_sql(today, warn_until, now, report: SweepReport) -> None:
 
     from accountability.models import Occurrence
     from hall.models import Alert
-    from windows.models import Department, Window
+    from windows.models import Department, ServiceItem, Window
 
     q = connection.ops.quote_name
     history = Case.history.model
@@ -106,6 +107,10 @@ def _sweep_cases_in_sql(today, warn_until, now, report: SweepReport) -> None:
     column_list = ", ".join(q(c) for c in columns)
     case_type = ContentType.objects.get_for_model(Case).pk
     group_table = Case._meta.get_field("created_by").related_model.groups.through._meta.db_table
+    facts = {
+        rule: text % {"number": "@@N@@", "item": "@@I@@", "due": "@@D@@"}
+        for rule, text in _occurrence_facts().items()
+    }
     with translation.override(settings.LANGUAGE_CODE):
         url = reverse("cases:detail", args=["@@N@@"])
         titles = {
@@ -131,8 +136,15 @@ def _sweep_cases_in_sql(today, warn_until, now, report: SweepReport) -> None:
                 (rule, source_type_id, source_id, window_id, person_id, acting_for_id,
                  occurred_at, detail, created_at)
             SELECT r.rule, %s, c.id, c.window_id, c.created_by_id, c.acting_for_id, %s,
-                   c.number, %s
-            FROM changed c CROSS JOIN unnest(%s::varchar[]) AS r(rule)
+                   replace(replace(replace(
+                       CASE WHEN r.rule = %s THEN %s ELSE %s END,
+                       '@@N@@', c.number), '@@I@@', i.name),
+                       '@@D@@', COALESCE(to_char(
+                           CASE WHEN r.rule = %s THEN c.statutory_due ELSE c.promised_due END,
+                           'YYYY-MM-DD'), '—')),
+                   %s
+            FROM changed c JOIN {q(ServiceItem._meta.db_table)} i ON i.id = c.item_id
+            CROSS JOIN unnest(%s::varchar[]) AS r(rule)
             ON CONFLICT (source_type_id, source_id, rule) DO NOTHING
             RETURNING 1
         ), rcp AS (
@@ -171,6 +183,10 @@ def _sweep_cases_in_sql(today, warn_until, now, report: SweepReport) -> None:
             f"sweep: light → {light}",
             case_type,
             now,
+            STATUTORY_RULE,
+            facts[STATUTORY_RULE],
+            facts[PROMISED_RULE],
+            STATUTORY_RULE,
             now,
             CARD_RULES[light],
             carded,
@@ -249,6 +265,20 @@ def _history(model, ids: list[int], light: str) -> None:
         )
 
 
+def _occurrence_facts() -> dict[str, str]:
+    """The facts a card's occurrence records, per rule, in the hall's language whatever
+    the request's: what the accountability case and its notices quote."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            PROMISED_RULE: _(
+                "Case %(number)s (%(item)s) not finished by its promised date %(due)s."
+            ),
+            STATUTORY_RULE: _(
+                "Case %(number)s (%(item)s) not finished by its statutory date %(due)s."
+            ),
+        }
+
+
 def _record_case_transitions(transitions: dict[str, list[int]], now, report: SweepReport):
     changed = [pk for ids in transitions.values() for pk in ids]
     if not changed:
@@ -271,7 +301,9 @@ def _record_case_transitions(transitions: dict[str, list[int]], now, report: Swe
     )
     by_pk = {row["pk"]: row for row in rows}
 
-    def occurrence_rows(ids, text, due):
+    facts = _occurrence_facts()
+
+    def occurrence_rows(ids, rule, due):
         # The facts the accountability case and its notices start from.
         return [
             {
@@ -279,7 +311,7 @@ def _record_case_transitions(transitions: dict[str, list[int]], now, report: Swe
                 "window_id": by_pk[pk]["window_id"],
                 "person_id": by_pk[pk]["created_by_id"],
                 "acting_for_id": by_pk[pk]["acting_for_id"],
-                "detail": text
+                "detail": facts[rule]
                 % {
                     "number": by_pk[pk]["number"],
                     "item": by_pk[pk]["item__name"],
@@ -291,20 +323,16 @@ def _record_case_transitions(transitions: dict[str, list[int]], now, report: Swe
 
     # R-ACC-4.5: promised limit exceeded (a red card has passed it too);
     # R-ACC-5.1: statutory limit exceeded.
-    # Stored facts, in the hall's language whatever the request's.
-    with translation.override(settings.LANGUAGE_CODE):
-        promised = _("Case %(number)s (%(item)s) not finished by its promised date %(due)s.")
-        statutory = _("Case %(number)s (%(item)s) not finished by its statutory date %(due)s.")
     report.occurrences += occurrence_record_many(
-        rule="R-ACC-4.5",
+        rule=PROMISED_RULE,
         model=Case,
-        rows=occurrence_rows(carded, promised, "promised_due"),
+        rows=occurrence_rows(carded, PROMISED_RULE, "promised_due"),
         occurred_at=now,
     )
     report.occurrences += occurrence_record_many(
-        rule="R-ACC-5.1",
+        rule=STATUTORY_RULE,
         model=Case,
-        rows=occurrence_rows(transitions[Light.RED], statutory, "statutory_due"),
+        rows=occurrence_rows(transitions[Light.RED], STATUTORY_RULE, "statutory_due"),
         occurred_at=now,
     )
     report.alerts += _case_alerts(transitions, now)
