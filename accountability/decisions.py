@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hall.alerts import AlertSpec, alerts_send
-from hall.calendar import add_months, add_working_days
+from hall.calendar import add_months, add_working_days, end_of_working_day
 from hall.roles import Role, role_holders, user_roles
 
 from .models import (
@@ -83,11 +83,6 @@ def is_director(user) -> bool:
 def _require_inspector(actor) -> None:
     if not is_inspector(actor):
         raise PermissionDenied(_("Only a discipline inspector takes this step."))
-
-
-def _end_of_working_day(now: dt.datetime, days: int) -> dt.datetime:
-    day = add_working_days(timezone.localdate(now), days).date
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
 def _lock(case: AccountabilityCase) -> AccountabilityCase:
@@ -184,7 +179,7 @@ def hearing_start(
             errors[link] = _("Another person is already being heard at this link.")
     if errors:
         raise ValidationError(errors)
-    due = _end_of_working_day(now, settings.HALL_ACC_HEARING_DAYS)
+    due = end_of_working_day(now, settings.HALL_ACC_HEARING_DAYS)
     hearings = []
     for link, person in charged.items():
         hearing = Hearing(
@@ -549,7 +544,7 @@ def _effects_of(decision: Decision, now: dt.datetime) -> list[Effect]:
 def _bring_into_force(decision: Decision, *, actor, now: dt.datetime) -> None:
     decision.status = Decision.Status.IN_FORCE
     decision.in_force_at = now
-    decision.appeal_due_at = _end_of_working_day(now, settings.HALL_ACC_APPEAL_DAYS)
+    decision.appeal_due_at = end_of_working_day(now, settings.HALL_ACC_APPEAL_DAYS)
     _save(decision, actor)
     case = _lock(decision.case)
     case.status = Status.DECIDED

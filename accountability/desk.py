@@ -15,10 +15,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hall.calendar import add_months, add_working_days
+from hall.calendar import add_months, end_of_day, end_of_working_day
 from hall.roles import Role, user_roles
 
 from .decisions import hearing_over, is_director, is_inspector, may_review
@@ -80,13 +79,9 @@ class Task:
     overdue: bool
 
 
-def _at_end(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
-
-
 def _review_due(since: dt.datetime) -> dt.datetime:
     """A countersignature or an appeal is due HALL_ACC_REVIEW_DAYS working days on."""
-    return _at_end(add_working_days(timezone.localdate(since), settings.HALL_ACC_REVIEW_DAYS).date)
+    return end_of_working_day(since, settings.HALL_ACC_REVIEW_DAYS)
 
 
 def queue(user, *, now: dt.datetime) -> list[Task]:
@@ -106,10 +101,8 @@ def queue(user, *, now: dt.datetime) -> list[Task]:
     )
     if inspector:
         for case in active.filter(status=Status.OPEN):
-            due = add_working_days(
-                timezone.localdate(case.opened_at), settings.HALL_ACC_TAKE_UP_DAYS
-            )
-            add(_at_end(due.date), _("To be heard"), case)
+            due = end_of_working_day(case.opened_at, settings.HALL_ACC_TAKE_UP_DAYS)
+            add(due, _("To be heard"), case)
         for case in active.filter(status=Status.HEARING).prefetch_related("hearings"):
             hearings = list(case.hearings.all())
             last = max(h.due_at for h in hearings) if hearings else case.opened_at
@@ -134,7 +127,7 @@ def queue(user, *, now: dt.datetime) -> list[Task]:
             .filter(kind__in=Effect.DUE_KINDS, done_at=None)
             .select_related("decision__case__rule", "decision__case__window")
         ):
-            add(_at_end(effect.due_on), effect.get_kind_display(), effect.decision.case)
+            add(end_of_day(effect.due_on), effect.get_kind_display(), effect.decision.case)
     return sorted(tasks, key=lambda t: (t.due, t.case.pk))
 
 

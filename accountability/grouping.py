@@ -18,8 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hall.roles import Role, user_roles
-
+from .decisions import is_inspector
 from .models import AccountabilityCase, Occurrence, Rule
 
 
@@ -78,14 +77,17 @@ def _case_for(
         return case, True
 
 
+def pending_occurrences(rules):
+    """The occurrences not yet in a case and not withdrawn, under the rules given."""
+    return Occurrence.objects.filter(case__isnull=True, withdrawn_at__isnull=True, rule__in=rules)
+
+
 def cases_from_occurrences(*, now: dt.datetime, actor=None) -> int:
     """Take up every occurrence not yet in a case, not withdrawn, under an active rule
     of the catalog. Returns how many cases were opened."""
     rules = {rule.code: rule for rule in Rule.objects.filter(is_active=True)}
     pending = (
-        Occurrence.objects.filter(case__isnull=True, withdrawn_at__isnull=True, rule__in=rules)
-        .select_related("window", "person")
-        .order_by("occurred_at", "pk")
+        pending_occurrences(rules).select_related("window", "person").order_by("occurred_at", "pk")
     )
     opened = 0
     for occurrence in pending.iterator():
@@ -109,10 +111,6 @@ def cases_from_occurrences(*, now: dt.datetime, actor=None) -> int:
     return opened
 
 
-def may_open_cases(user) -> bool:
-    return bool(getattr(user, "is_superuser", False) or Role.INSPECTOR in user_roles(user))
-
-
 @transaction.atomic
 def case_open(
     *,
@@ -127,7 +125,7 @@ def case_open(
 ) -> AccountabilityCase:
     """An inspector opens a case from an inspection, a media exposure or a leader's
     instruction: facts first (R-ACC-1), and someone to answer for it."""
-    if not may_open_cases(actor):
+    if not is_inspector(actor):
         raise PermissionDenied(_("Only a discipline inspector opens an accountability case."))
     errors = {}
     if origin not in AccountabilityCase.Origin.values or origin == "occurrence":

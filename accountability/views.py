@@ -27,7 +27,7 @@ from windows.models import Window
 
 from . import decisions as svc
 from .desk import cases_visible_to, may_read_case, may_read_records, queue, record, sees_all
-from .grouping import case_open, cases_from_occurrences
+from .grouping import case_open, cases_from_occurrences, pending_occurrences
 from .models import AccountabilityCase, Appeal, Decision, Effect, Hearing, Link, Rule
 
 Status = AccountabilityCase.Status
@@ -69,19 +69,14 @@ def desk(request):
             "sees_all": sees_all(user),
             "may_open": svc.is_inspector(user),
             "may_records": may_read_records(user),
-            "pending": svc_pending_occurrences() if svc.is_inspector(user) else 0,
+            "pending": pending_occurrences(
+                Rule.objects.filter(is_active=True).values("code")
+            ).count()
+            if svc.is_inspector(user)
+            else 0,
             "now": now,
         },
     )
-
-
-def svc_pending_occurrences() -> int:
-    from .models import Occurrence
-
-    rules = Rule.objects.filter(is_active=True).values("code")
-    return Occurrence.objects.filter(
-        case__isnull=True, withdrawn_at__isnull=True, rule__in=rules
-    ).count()
 
 
 @require_POST

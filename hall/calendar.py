@@ -155,3 +155,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last second of `day` in the hall's time zone: when a deadline on it ends."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def end_of_working_day(moment: dt.datetime, n: int) -> dt.datetime:
+    """The end of the n-th working day after `moment`'s local date."""
+    from django.utils import timezone
+
+    return end_of_day(add_working_days(timezone.localdate(moment), n).date)

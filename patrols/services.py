@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accountability.services import occurrence_record, occurrence_withdraw
 from hall.alerts import AlertSpec, alerts_send
-from hall.calendar import add_working_days
+from hall.calendar import end_of_working_day
 from hall.roles import Role, role_holders
 from staff.attendance import session_of
 from staff.models import StaffMember, WhereaboutsSign
@@ -292,8 +292,7 @@ def check_undo(*, actor, round_: Round, window: Window, now: dt.datetime) -> Non
 
 
 def _dispute_due(now: dt.datetime) -> dt.datetime:
-    day = add_working_days(timezone.localdate(now), settings.HALL_PATROL_DISPUTE_DAYS).date
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+    return end_of_working_day(now, settings.HALL_PATROL_DISPUTE_DAYS)
 
 
 def _window_heads(window: Window) -> set[int]:
