@@ -68,6 +68,25 @@ BEAT_SCHEDULE = {
         "task": "cases.tasks.warning_digest",
         "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),
     },
+    # 06:10 every day: on the first working day of a month, last month's draft
+    # scores (R-SCORE-1); on other days it does nothing. Idempotent.
+    "assessment-month-end": {
+        "task": "assessment.tasks.month_end",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    # Every hour at :20: published periods whose publicity is over, with every
+    # objection answered, become final.
+    "assessment-finalise": {
+        "task": "assessment.tasks.finalise",
+        "schedule": crontab(minute=20),
+    },
+    # 08:00 on the 5th of January, April, July and October: last quarter's report to
+    # each department (R-SCORE-4), and in January and July the half-year's staff
+    # circulation.
+    "assessment-feedback": {
+        "task": "assessment.tasks.feedback",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=5, hour=8, minute=0),
+    },
     # 09:00 on 5 January: the yearly return check (R-ORG-5) tells the director who
     # meets a return rule, once the annual grades of the past year are in.
     "staff-return-check": {

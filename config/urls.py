@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("patrols/", include("patrols.urls")),
     path("accountability/", include("accountability.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("supervision.urls")),
     path(
         "accounts/login/",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .alerts import unread_count
@@ -9,4 +10,5 @@ def hall(request):
     return {
         "hall_name": settings.HALL_NAME,
         "unread_alerts": SimpleLazyObject(lambda: unread_count(user)),
+        "hall_year": timezone.localdate().year,
     }

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "cases",
     "complaints",
     "patrols",
+    "assessment",
     "supervision",
     "demo",
     "portal",
@@ -399,3 +400,49 @@ HALL_ACC_COUNTERSIGN_POINTS = env_int("HALL_ACC_COUNTERSIGN_POINTS", default=10,
 # rectification order's deadline defaults to HALL_ACC_RECTIFICATION_DAYS.
 HALL_ACC_SELF_EXAMINATION_DAYS = env_int("HALL_ACC_SELF_EXAMINATION_DAYS", default=5, minimum=1)
 HALL_ACC_RECTIFICATION_DAYS = env_int("HALL_ACC_RECTIFICATION_DAYS", default=10, minimum=1)
+
+# Assessment (R-SCORE-1..6). A month's score starts from HALL_SCORE_BASE; the weight
+# table (admin) sets what each fact takes off or adds; commendations add at most
+# HALL_SCORE_COMMENDATION_CAP a month.
+HALL_SCORE_BASE = env_int("HALL_SCORE_BASE", default=100, minimum=1)
+HALL_SCORE_COMMENDATION_CAP = env_int("HALL_SCORE_COMMENDATION_CAP", default=10, minimum=0)
+# The publicity period (公示) in working days after publication.
+HALL_SCORE_PUBLICITY_DAYS = env_int("HALL_SCORE_PUBLICITY_DAYS", default=5, minimum=1)
+# How many windows are the month's best.
+HALL_SCORE_BEST_WINDOWS = env_int("HALL_SCORE_BEST_WINDOWS", default=3, minimum=0)
+# The hall's own quota of 优秀 (S2 §23, S3 六): a share of the staff scored, rounded down,
+# and the floor an excellent score must reach; the floors of 称职 and 基本称职.
+HALL_SCORE_EXCELLENT_QUOTA = env_decimal(
+    "HALL_SCORE_EXCELLENT_QUOTA", default="0.15", low="0", high="1"
+)
+HALL_SCORE_EXCELLENT_MIN = env_int("HALL_SCORE_EXCELLENT_MIN", default=90, minimum=0)
+HALL_SCORE_COMPETENT_MIN = env_int("HALL_SCORE_COMPETENT_MIN", default=70, minimum=0)
+HALL_SCORE_BASIC_MIN = env_int("HALL_SCORE_BASIC_MIN", default=60, minimum=0)
+# The 德能勤绩廉 rating's share of a staff member's annual score, and the weights of its
+# parts: self, leader, peers, applicants (R-SCORE-4; S4 六.4).
+HALL_SCORE_MERIT_SHARE = env_decimal("HALL_SCORE_MERIT_SHARE", default="0.4", low="0", high="1")
+HALL_SCORE_MERIT_WEIGHTS = tuple(
+    env.list("HALL_SCORE_MERIT_WEIGHTS", cast=int, default=[10, 40, 20, 30])
+)
+if len(HALL_SCORE_MERIT_WEIGHTS) != 4 or min(HALL_SCORE_MERIT_WEIGHTS) < 0:
+    raise ImproperlyConfigured(
+        "HALL_SCORE_MERIT_WEIGHTS is four weights: self, leader, peers, applicants."
+    )
+# R-SCORE-5: the window's result counts 40 % in its department's annual target score.
+HALL_SCORE_DEPARTMENT_SHARE = env_decimal(
+    "HALL_SCORE_DEPARTMENT_SHARE", default="0.40", low="0", high="1"
+)
+# R-SCORE-6: how many windows are proposed as red-flag and advanced windows, how many
+# excellent staff as advanced individuals.
+HALL_SCORE_RED_FLAG_WINDOWS = env_int("HALL_SCORE_RED_FLAG_WINDOWS", default=1, minimum=0)
+HALL_SCORE_ADVANCED_WINDOWS = env_int("HALL_SCORE_ADVANCED_WINDOWS", default=3, minimum=0)
+HALL_SCORE_ADVANCED_PEOPLE = env_int("HALL_SCORE_ADVANCED_PEOPLE", default=5, minimum=0)
+# The public notice of results: "all" shows staff names and scores beside the
+# windows', "none" shows the windows only (S2 §11 leaves it to the hall).
+HALL_SCORE_PUBLIC_STAFF = env.str("HALL_SCORE_PUBLIC_STAFF", default="all")
+if HALL_SCORE_PUBLIC_STAFF not in ("all", "none"):
+    raise ImproperlyConfigured("HALL_SCORE_PUBLIC_STAFF must be all or none.")
+# Evidence of a commendation: at most this many bytes, PDF or image.
+HALL_COMMENDATION_EVIDENCE_MAX_BYTES = env_int(
+    "HALL_COMMENDATION_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
+)

@@ -217,11 +217,13 @@ class Command(BaseCommand):
         ratings = self.seed_complaints(rng, windows[:6])
         findings = self.seed_patrols(rng)
         decisions = self.seed_accountability()
+        periods = self.seed_assessment()
         return {
             "cases": cases,
             "ratings": ratings,
             "patrol findings": findings,
             "accountability decisions": decisions,
+            "assessment periods": periods,
             "departments": len(departments),
             "windows": len(windows),
             "service items": items,
@@ -576,6 +578,98 @@ class Command(BaseCommand):
         )
         acc.sweep(now=now)
         return Decision.objects.count()
+
+    def seed_assessment(self) -> int:
+        """Scores through the real services: the month before last final, last month
+        published with an objection from the demo clerk for a supervisor to answer,
+        commendations, and some 德能勤绩廉 marks of the year. Once."""
+        import datetime as dt
+        import io
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+        from PIL import Image
+
+        from assessment import services as svc
+        from assessment.annual import merit_rate
+        from assessment.models import Period, Score
+
+        if Period.objects.exists():
+            return Period.objects.count()
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(
+                username__in=["supervisor", "director", "windowhead", CLERK]
+            )
+        }
+        supervisor, director, clerk = users["supervisor"], users["director"], users[CLERK]
+        now = timezone.now()
+        last = svc.previous_month(timezone.localdate(now))
+        before = svc.previous_month(last)
+
+        def evidence() -> ContentFile:
+            out = io.BytesIO()
+            Image.new("RGB", (320, 200), (200, 30, 30)).save(out, "PNG")
+            return ContentFile(out.getvalue(), name="letter.png")
+
+        member = clerk.staff_member
+        svc.commendation_record(
+            actor=supervisor,
+            kind="thanks",
+            window=member.window,
+            member=None,
+            on=last + dt.timedelta(days=9),
+            description="群众送来感谢信，表扬窗口耐心细致。",
+            evidence=evidence(),
+            now=now,
+        )
+        svc.commendation_record(
+            actor=supervisor,
+            kind="good_deed",
+            window=member.window,
+            member=member,
+            on=last + dt.timedelta(days=16),
+            description="拾到申请人遗失的钱包并归还。",
+            evidence=evidence(),
+            now=now,
+        )
+        # The month before last: published after its first working days, final since.
+        published = timezone.make_aware(
+            dt.datetime.combine(last + dt.timedelta(days=7), dt.time(10))
+        )
+        period = svc.period_compute(kind="month", start=before, actor=None, now=published)
+        svc.period_review(period=period, actor=supervisor, now=published)
+        svc.period_publish(period=period, actor=director, now=published)
+        svc.period_finalise(period=period, actor=director, now=published + dt.timedelta(days=10))
+        # Last month: published today; the clerk objects to their score.
+        period = svc.period_compute(kind="month", start=last, actor=None, now=now)
+        svc.period_review(period=period, actor=supervisor, now=now)
+        svc.period_publish(period=period, actor=director, now=now)
+        score = Score.objects.get(period=period, member=member)
+        svc.objection_file(
+            score=score,
+            actor=clerk,
+            now=now,
+            grounds="本月 16 日的拾金不昧好人好事已加分，但群众电话表扬未计入，请核实。",
+        )
+        marks = {"conduct": 92, "ability": 88, "diligence": 95, "results": 90, "integrity": 96}
+        merit_rate(year=now.year, member=member, actor=clerk, marks=marks, now=now)
+        merit_rate(
+            year=now.year,
+            member=member,
+            actor=director,
+            now=now,
+            marks={**marks, "ability": 85, "results": 87},
+        )
+        if "windowhead" in users:
+            merit_rate(
+                year=now.year,
+                member=member,
+                actor=users["windowhead"],
+                now=now,
+                marks={**marks, "conduct": 90},
+            )
+        return Period.objects.count()
 
     def seed_patrols(self, rng: random.Random) -> int:
         """Two patrol rounds on each of the last six working days, signed off, with

@@ -1,0 +1,39 @@
+"""Scheduled jobs of the assessment (R-SCORE-1, -4)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="assessment.tasks.month_end")
+def month_end_task() -> str:
+    """Every morning: on the first working day of a month, last month's draft scores.
+    Idempotent: a rerun replaces the draft, never a published month."""
+    from .services import month_end_run
+
+    period = month_end_run(now=timezone.now())
+    return period.key if period else ""
+
+
+@shared_task(name="assessment.tasks.finalise")
+def finalise_task() -> int:
+    """Every hour: periods whose publicity is over, every objection answered, become final."""
+    from .services import finalise_due
+
+    return finalise_due(now=timezone.now())
+
+
+@shared_task(name="assessment.tasks.feedback")
+def feedback_task() -> int:
+    """R-SCORE-4: the quarterly results to each department, the half-yearly staff
+    circulation, as in-app notices linking to the report."""
+    from .reports import feedback_send
+
+    return feedback_send(now=timezone.now())
+
+
+@shared_task(name="assessment.tasks.report_file", time_limit=600)
+def report_file_task(report_file_id: int) -> str:
+    """Make a report's PDF or workbook, updating its progress as it goes."""
+    from .reports import report_file_make
+
+    return report_file_make(report_file_id)
