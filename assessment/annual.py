@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,7 +87,9 @@ def merit_of(parts: dict[str, Decimal]) -> Decimal | None:
     if not present:
         return None
     total = sum(present.values())
-    return (sum(parts[k] * w for k, w in present.items()) / total).quantize(TWO)
+    return (sum(parts[k] * w for k, w in present.items()) / total).quantize(
+        TWO, rounding=ROUND_HALF_UP
+    )
 
 
 def _monthly(period: Period, subject: str, key: str):
@@ -133,20 +135,36 @@ def year_scores(period: Period) -> list[Score]:
     parts = merit_parts(period)
     share = Decimal(str(settings.HALL_SCORE_MERIT_SHARE))
     people = []
-    members = StaffMember.objects.filter(pk__in=member_rows, window__isnull=False)
-    for member in members.select_related("window"):
+    # Where each person last worked in the year: someone who has since left the hall
+    # (no window now) is still reviewed for the months they were scored.
+    last_post = {
+        member_id: (window_id, department_id)
+        for member_id, window_id, department_id in Score.objects.filter(
+            period__kind=Period.Kind.MONTH,
+            period__start__gte=period.start,
+            period__start__lt=period.end,
+            period__status__in=Period.PUBLISHED,
+            subject=Score.Subject.PERSON,
+        )
+        .order_by("period__start")
+        .values_list("member_id", "window_id", "department_id")
+    }
+    for member in StaffMember.objects.filter(pk__in=member_rows):
         row = member_rows[member.pk]
+        window_id, department_id = last_post[member.pk]
         score = _annual(
             period,
             row,
             subject=Score.Subject.PERSON,
-            window=member.window,
-            department_id=member.department_id,
+            window_id=window_id,
+            department_id=department_id,
             member=member,
         )
         score.merit = merit_of(parts.get(member.pk, {}))
         if score.merit is not None:
-            score.total = (score.base * (1 - share) + score.merit * share).quantize(TWO)
+            score.total = (score.base * (1 - share) + score.merit * share).quantize(
+                TWO, rounding=ROUND_HALF_UP
+            )
         people.append(score)
     from .scoring import rank
 
@@ -159,7 +177,7 @@ def year_scores(period: Period) -> list[Score]:
 
 
 def _annual(period: Period, row, **fields) -> Score:
-    mean = Decimal(row["mean"]).quantize(TWO)
+    mean = Decimal(str(row["mean"])).quantize(TWO, rounding=ROUND_HALF_UP)
     return Score(
         period=period,
         base=mean,
@@ -228,9 +246,11 @@ def _departments(period: Period, windows: list[Score]) -> None:
             DepartmentResult(
                 period=period,
                 department_id=department_id,
-                window_score=(sum(totals) / len(totals)).quantize(TWO),
+                window_score=(sum(totals) / len(totals)).quantize(TWO, rounding=ROUND_HALF_UP),
                 share=share,
-                contribution=(sum(totals) / len(totals) * share).quantize(TWO),
+                contribution=(sum(totals) / len(totals) * share).quantize(
+                    TWO, rounding=ROUND_HALF_UP
+                ),
             )
             for department_id, totals in by_department.items()
         ]

@@ -13,7 +13,7 @@ deduction is made of are kept on the score (`breakdown`) so a window can see why
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -209,7 +209,6 @@ class Period(models.Model):
         return self.kind == self.Kind.YEAR
 
 
-
 class Score(models.Model):
     """One window's or one staff member's result for a period (R-SCORE-1, -2, -3).
 
@@ -327,7 +326,9 @@ class Score(models.Model):
     def _rate(part: int, whole: int) -> Decimal | None:
         if not whole:
             return None
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+        return (Decimal(part) * 100 / Decimal(whole)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -345,7 +346,9 @@ class Score(models.Model):
     def average_days(self) -> Decimal | None:
         if not self.cases_done:
             return None
-        return (Decimal(self.working_days) / Decimal(self.cases_done)).quantize(Decimal("0.1"))
+        return (Decimal(self.working_days) / Decimal(self.cases_done)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
 
 class Objection(models.Model):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -320,10 +320,10 @@ def score_of(tally: Tally, weights: dict[str, Decimal]) -> Result:
     for code, (n, points) in sorted(tally.facts.items()):
         weight = weights[code]
         amount = (points * weight) if code in POINTED else (n * weight)
-        amount = amount.quantize(TWO)
+        amount = amount.quantize(TWO, rounding=ROUND_HALF_UP)
         breakdown[code] = {
             "n": n,
-            "points": str(points.quantize(TWO)),
+            "points": str(points.quantize(TWO, rounding=ROUND_HALF_UP)),
             "weight": str(weight),
             "amount": str(amount),
         }
@@ -335,7 +335,12 @@ def score_of(tally: Tally, weights: dict[str, Decimal]) -> Result:
     if commendations > cap:
         breakdown["cap"] = str(cap)
         commendations = cap
-    return Result(base, deductions.quantize(TWO), commendations.quantize(TWO), breakdown)
+    return Result(
+        base,
+        deductions.quantize(TWO, rounding=ROUND_HALF_UP),
+        commendations.quantize(TWO, rounding=ROUND_HALF_UP),
+        breakdown,
+    )
 
 
 def scored_windows():

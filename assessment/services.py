@@ -19,7 +19,7 @@ PermissionDenied or ValidationError without changing anything.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -319,6 +319,13 @@ def period_finalise(*, period: Period, actor, now: dt.datetime) -> Period:
     period.finalised_at, period.finalised_by = now, actor
     period._history_user = actor
     period.save()
+    if period.kind == Period.Kind.MONTH and period.start.month % 3 == 0:
+        # R-SCORE-4: the quarter (and in June and December the half year) is complete:
+        # its report goes to the departments now, not on a fixed day before it is.
+        from .reports import feedback_send
+
+        after = period.end
+        transaction.on_commit(lambda: feedback_send(now=now, today=after))
     return period
 
 
@@ -374,7 +381,7 @@ def objection_file(*, score: Score, actor, grounds: str, now: dt.datetime) -> Ob
 
 def _points(value, field: str = "points") -> Decimal:
     try:
-        points = Decimal(str(value)).quantize(Decimal("0.01"))
+        points = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({field: _("Enter a number of points.")}) from None
     if abs(points) > Decimal(settings.HALL_SCORE_BASE):

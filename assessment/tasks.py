@@ -22,15 +22,6 @@ def finalise_task() -> int:
     return finalise_due(now=timezone.now())
 
 
-@shared_task(name="assessment.tasks.feedback")
-def feedback_task() -> int:
-    """R-SCORE-4: the quarterly results to each department, the half-yearly staff
-    circulation, as in-app notices linking to the report."""
-    from .reports import feedback_send
-
-    return feedback_send(now=timezone.now())
-
-
 @shared_task(name="assessment.tasks.report_file", time_limit=600)
 def report_file_task(report_file_id: int) -> str:
     """Make a report's PDF or workbook, updating its progress as it goes."""

@@ -80,13 +80,6 @@ BEAT_SCHEDULE = {
         "task": "assessment.tasks.finalise",
         "schedule": crontab(minute=20),
     },
-    # 08:00 on the 5th of January, April, July and October: last quarter's report to
-    # each department (R-SCORE-4), and in January and July the half-year's staff
-    # circulation.
-    "assessment-feedback": {
-        "task": "assessment.tasks.feedback",
-        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=5, hour=8, minute=0),
-    },
     # 09:00 on 5 January: the yearly return check (R-ORG-5) tells the director who
     # meets a return rule, once the annual grades of the past year are in.
     "staff-return-check": {
