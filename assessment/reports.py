@@ -981,7 +981,7 @@ def report_context(report: Report, *, title: str) -> dict:
         "charts": report_charts(report),
         "title": title,
         "range": report.range,
-        "scope": report.scope,
+        "report_scope": report.scope,  # not "scope": base.html reads the user's
         "hall_name": settings.HALL_NAME,
     }
 

@@ -111,46 +111,51 @@ def _grouped(qs, key: str, **aggregates):
 
 
 def _count_cases(figures: Figures, start, end, start_at, end_at, calendar) -> None:
+    """Cases taken in and completed, on time, and the working days they took, in three
+    queries grouped by (window, clerk): each row adds to the window's tally and to the
+    clerk's, so the month's cases are read three times whatever the hall's size."""
     accepted = Case.objects.filter(kind=Case.Kind.ACCEPTED)
-    for key, tallies in (("window_id", figures.windows), ("created_by_id", figures.people)):
-        for row in _grouped(
-            accepted.filter(accepted_on__gte=start, accepted_on__lt=end), key, n=Count("pk")
-        ):
-            tallies[row[key]].indicators["cases_in"] += row["n"]
-        done = accepted.filter(
-            completed_at__gte=start_at, completed_at__lt=end_at, accepted_on__isnull=False
-        )
-        for row in _grouped(
-            done,
-            key,
-            n=Count("pk"),
-            promised=Count("pk", filter=Q(completed_at__date__lte=F("promised_due"))),
-            statutory=Count("pk", filter=Q(completed_at__date__lte=F("statutory_due"))),
-            suspended=Sum("suspended_days"),
-        ):
-            ind = tallies[row[key]].indicators
-            ind["cases_done"] += row["n"]
-            ind["on_time_promised"] += row["promised"]
-            ind["on_time_statutory"] += row["statutory"]
+    took_in = Q(accepted_on__gte=start, accepted_on__lt=end)
+    done = Q(completed_at__gte=start_at, completed_at__lt=end_at, accepted_on__isnull=False)
+    keys = ("window_id", "created_by_id")
+
+    def tallies(row):
+        return figures.windows[row["window_id"]], figures.people[row["created_by_id"]]
+
+    for row in _grouped_by(
+        accepted.filter(took_in | done),
+        keys,
+        cases_in=Count("pk", filter=took_in),
+        cases_done=Count("pk", filter=done),
+        on_time_promised=Count("pk", filter=done & Q(completed_at__date__lte=F("promised_due"))),
+        on_time_statutory=Count("pk", filter=done & Q(completed_at__date__lte=F("statutory_due"))),
+        suspended=Sum("suspended_days", filter=done),
+    ):
+        for tally in tallies(row):
+            ind = tally.indicators
+            for name in ("cases_in", "cases_done", "on_time_promised", "on_time_statutory"):
+                ind[name] += row[name]
             ind["working_days"] -= row["suspended"] or 0
-        # Working days from acceptance to completion, summed: with W(d) the working days
-        # up to d, the sum of W(done) − W(accepted) is ΣW(done) − ΣW(accepted), so two
-        # small GROUP BYs on the dates do it for any number of cases.
-        by_done = done.annotate(day=TruncDate("completed_at")).values(key, "day")
-        by_accepted = done.values(key, "accepted_on")
-        dated = [
-            (row[key], row["day"], 1, row["n"])
-            for row in by_done.annotate(n=Count("pk")).order_by()
-        ] + [
-            (row[key], row["accepted_on"], -1, row["n"])
-            for row in by_accepted.annotate(n=Count("pk")).order_by()
-        ]
-        ordinal = calendar.ordinal
-        for who, day, sign, n in dated:
-            tallies[who].indicators["working_days"] += sign * n * ordinal(day)
-    for tallies in (figures.windows, figures.people):
-        for tally in tallies.values():
+    # Working days from acceptance to completion, summed: with W(d) the working days up
+    # to d, the sum of W(done) − W(accepted) is ΣW(done) − ΣW(accepted), so two small
+    # GROUP BYs on the dates do it for any number of cases.
+    finished = accepted.filter(done)
+    ordinal = calendar.ordinal
+    for row in _grouped_by(
+        finished.annotate(day=TruncDate("completed_at")), (*keys, "day"), n=Count("pk")
+    ):
+        for tally in tallies(row):
+            tally.indicators["working_days"] += row["n"] * ordinal(row["day"])
+    for row in _grouped_by(finished, (*keys, "accepted_on"), n=Count("pk")):
+        for tally in tallies(row):
+            tally.indicators["working_days"] -= row["n"] * ordinal(row["accepted_on"])
+    for group in (figures.windows, figures.people):
+        for tally in group.values():
             tally.indicators["working_days"] = max(tally.indicators["working_days"], 0)
+
+
+def _grouped_by(qs, keys, **aggregates):
+    return qs.values(*keys).annotate(**aggregates).order_by()
 
 
 class _Ordinals:

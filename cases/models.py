@@ -207,6 +207,12 @@ class Case(models.Model):
             ),
             models.Index(fields=["window", "status", "promised_due"], name="case_window_open_due"),
             models.Index(fields=["completed_at"], name="case_completed_at"),
+            # The month's cases taken in, for the assessment (R-SCORE-2).
+            models.Index(
+                fields=["accepted_on"],
+                condition=models.Q(kind="accepted"),
+                name="case_accepted_on",
+            ),
             models.Index(fields=["received_at"], name="case_received_at"),
             models.Index(fields=["id_number"]),
             models.Index(fields=["applicant_name"]),
@@ -279,6 +285,8 @@ class Notice(models.Model):
         ordering = ["case", "issued_at", "id"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+        # The month's one-time notices, for the assessment (R-SCORE-2).
+        indexes = [models.Index(fields=["kind", "issued_at"], name="notice_kind_issued")]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_kind_display()}"

@@ -348,3 +348,10 @@ def test_an_outsider_has_no_marks_page(client, outsider):
 def test_the_period_page_speaks_chinese(client, published, supervisor):
     body = _client(client, supervisor).get(PERIOD_URL).content.decode()
     assert "月度" in body or "公示" in body
+
+
+def test_the_report_page_keeps_the_department_heads_own_menu(client, published, department_head):
+    """The report's scope must not shadow the header's: the head keeps their menu."""
+    body = _client(client, department_head).get("/assessment/reports/").content.decode()
+    assert 'data-testid="nav-assessment"' in body
+    assert 'data-testid="nav-accountability"' in body

@@ -63,11 +63,16 @@ def test_a_rule_without_a_source_is_not_yet_available_and_lists_nobody(clerk, mo
     assert [r.available for r in legend] == [False] * len(RULES)
 
 
-def test_complaints_and_accountability_answer_their_rules(clerk):
-    # registered by complaints.apps and accountability.apps (R-ACC-9's circulated
-    # criticisms); the others wait for the assessment issue
+def test_complaints_accountability_and_assessment_answer_their_rules(clerk):
+    # registered by complaints.apps, accountability.apps (R-ACC-9's circulated
+    # criticisms) and assessment.apps (the annual grade); exposure and serious
+    # violations have no source yet
     _candidates, legend = return_check(today=TODAY)
-    assert {r.rule.code for r in legend if r.available} == {"complaints", "criticisms"}
+    assert {r.rule.code for r in legend if r.available} == {
+        "complaints",
+        "criticisms",
+        "annual_grade",
+    }
 
 
 @pytest.mark.parametrize(
