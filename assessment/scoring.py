@@ -191,34 +191,36 @@ def month_figures(start: dt.date) -> Figures:
     calendar.ordinal(start - dt.timedelta(days=366))  # the origin: cases accepted earlier are rare
     _count_cases(figures, start, end, start_at, end_at, calendar)
 
+    # Each source is grouped once by (window, person): a row adds to both tallies.
+    def both(qs, window_key, person_key, **aggregates):
+        for row in _grouped_by(qs, (window_key, person_key), **aggregates):
+            window = figures.windows[row[window_key]] if row[window_key] is not None else None
+            person = figures.people[row[person_key]] if row[person_key] is not None else None
+            yield row, window, person
+
     inquiries = FirstInquiry.objects.filter(received_at__gte=start_at, received_at__lt=end_at)
-    for key, tallies in (("window_id", figures.windows), ("received_by_id", figures.people)):
-        for row in _grouped(inquiries, key, n=Count("pk")):
-            tallies[row[key]].indicators["inquiries"] += row["n"]
+    for row, window, person in both(inquiries, "window_id", "received_by_id", n=Count("pk")):
+        for tally in filter(None, (window, person)):
+            tally.indicators["inquiries"] += row["n"]
 
     notices = Notice.objects.filter(
         kind=Notice.Kind.ONE_TIME, issued_at__gte=start_at, issued_at__lt=end_at
     )
-    for key, tallies in (("case__window_id", figures.windows), ("issued_by_id", figures.people)):
-        for row in _grouped(notices, key, n=Count("pk")):
-            tallies[row[key]].indicators["one_time_notices"] += row["n"]
+    for row, window, person in both(notices, "case__window_id", "issued_by_id", n=Count("pk")):
+        for tally in filter(None, (window, person)):
+            tally.indicators["one_time_notices"] += row["n"]
 
     ratings = Rating.objects.filter(rated_at__gte=start_at, rated_at__lt=end_at, invalid=False)
-    for key, tallies in (
-        ("window_id", figures.windows),
-        ("staff_member__user_id", figures.people),
+    for row, window, person in both(
+        ratings,
+        "window_id",
+        "staff_member__user_id",
+        n=Count("pk"),
+        good=Count("pk", filter=Q(level__in=GOOD_LEVELS)),
+        bad=Count("pk", filter=Q(level=Rating.Level.DISSATISFIED)),
+        worst=Count("pk", filter=Q(level=Rating.Level.VERY_DISSATISFIED)),
     ):
-        for row in _grouped(
-            ratings,
-            key,
-            n=Count("pk"),
-            good=Count("pk", filter=Q(level__in=GOOD_LEVELS)),
-            bad=Count("pk", filter=Q(level=Rating.Level.DISSATISFIED)),
-            worst=Count("pk", filter=Q(level=Rating.Level.VERY_DISSATISFIED)),
-        ):
-            if row[key] is None:
-                continue
-            tally = tallies[row[key]]
+        for tally in filter(None, (window, person)):
             tally.indicators["ratings"] += row["n"]
             tally.indicators["satisfied"] += row["good"]
             if row["bad"]:
@@ -229,30 +231,27 @@ def month_figures(start: dt.date) -> Figures:
     complaints = Complaint.objects.filter(
         outcome=Complaint.Outcome.VERIFIED, concluded_at__gte=start_at, concluded_at__lt=end_at
     )
-    for key, tallies in (
-        ("window_id", figures.windows),
-        ("staff_member__user_id", figures.people),
+    for row, window, person in both(
+        complaints, "window_id", "staff_member__user_id", n=Count("pk")
     ):
-        for row in _grouped(complaints, key, n=Count("pk")):
-            if row[key] is None:
-                continue
-            tallies[row[key]].indicators["complaints"] += row["n"]
-            tallies[row[key]].add_fact(Weight.Code.COMPLAINT, row["n"])
+        for tally in filter(None, (window, person)):
+            tally.indicators["complaints"] += row["n"]
+            tally.add_fact(Weight.Code.COMPLAINT, row["n"])
 
     attendance = Attendance.objects.filter(date__gte=start, date__lt=end)
-    for key, tallies in (
-        ("member__window_id", figures.windows),
-        ("member__user_id", figures.people),
+    for row, window, person in both(
+        attendance,
+        "member__window_id",
+        "member__user_id",
+        n=Count("pk"),
+        late=Count("pk", filter=Q(late=True)),
     ):
-        for row in _grouped(attendance, key, n=Count("pk"), late=Count("pk", filter=Q(late=True))):
-            if row[key] is None:
-                continue
-            tally = tallies[row[key]]
+        for tally in filter(None, (window, person)):
             tally.indicators["sessions"] += row["n"]
             tally.indicators["late"] += row["late"]
-            if key == "member__user_id" and row["late"]:
-                # Attendance is the person's: lateness is charged to them, not the window.
-                tally.add_fact(Weight.Code.LATE, row["late"])
+        if person is not None and row["late"]:
+            # Attendance is the person's: lateness is charged to them, not the window.
+            person.add_fact(Weight.Code.LATE, row["late"])
 
     findings = Finding.objects.filter(
         status__in=Finding.COUNTED, recorded_at__gte=start_at, recorded_at__lt=end_at

@@ -26,8 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from hall.alerts import AlertSpec, alerts_send
 from hall.calendar import end_of_working_day
@@ -107,7 +107,7 @@ def period_compute(*, kind: str, start: dt.date, actor, now: dt.datetime) -> Per
         raise ValidationError(_("A month starts on its first day."))
     if kind == Period.Kind.YEAR and (start.month, start.day) != (1, 1):
         raise ValidationError(_("A year starts on 1 January."))
-    if start > now.date():
+    if start > timezone.localdate(now):
         raise ValidationError(_("A period that has not begun cannot be scored."))
     period = _locked_period(kind, start)
     if period.is_published:
@@ -122,7 +122,8 @@ def period_compute(*, kind: str, start: dt.date, actor, now: dt.datetime) -> Per
         from .annual import year_scores
 
         scores = year_scores(period)
-    bulk_create_with_history(scores, Score, batch_size=500, default_user=actor)
+    Score.objects.bulk_create(scores, batch_size=500)
+    _history_rows(period, kind="+", actor=actor, now=now)
     period.status = Period.Status.DRAFT
     period.computed_at = now
     period.computed_by = actor
@@ -132,32 +133,36 @@ def period_compute(*, kind: str, start: dt.date, actor, now: dt.datetime) -> Per
     return period
 
 
-def _drop_draft(period: Period, *, actor, now: dt.datetime) -> None:
-    """Delete the draft's scores, their "deleted" history rows written in one insert
-    (a row-by-row `.delete()` writes one history row per score through a signal: at
-    1,200 scores that was half the run). A draft has no objection or correction: those
-    exist only once a period is published."""
+def _history_rows(period: Period, *, kind: str, actor, now: dt.datetime) -> None:
+    """Write the history rows ("+" created, "-" deleted) of every score of `period` in
+    one INSERT … SELECT: the set-based way to keep simple-history's record of a
+    draft's 1,200 scores (style.md, "history rows written in bulk")."""
     History = Score.history.model
-    old = list(Score.objects.filter(period=period))
-    if not old:
-        return
-    fields = [f.attname for f in Score._meta.concrete_fields]
-    History.objects.bulk_create(
-        [
-            History(
-                history_date=now,
-                history_user=actor,
-                history_type="-",
-                history_change_reason="",
-                **{name: getattr(score, name) for name in fields},
-            )
-            for score in old
-        ],
-        batch_size=500,
+    quote = connection.ops.quote_name
+    columns = [f.column for f in Score._meta.concrete_fields]
+    listed = ", ".join(quote(c) for c in columns)
+    sql = (
+        f"INSERT INTO {quote(History._meta.db_table)} ({listed}, history_date, "  # noqa: S608
+        "history_change_reason, history_type, history_user_id) "
+        f"SELECT {listed}, %s, '', %s, %s FROM {quote(Score._meta.db_table)} "
+        "WHERE period_id = %s"
     )
     with connection.cursor() as cursor:
+        # The moment of writing, as simple-history records it for every other row (the
+        # `now` of a service may be a frozen or past time).
+        cursor.execute(sql, [timezone.now(), kind, getattr(actor, "pk", None), period.pk])
+
+
+def _drop_draft(period: Period, *, actor, now: dt.datetime) -> None:
+    """Delete the draft's scores with their "deleted" history rows, set-based (a
+    row-by-row `.delete()` writes one history row per score through a signal: at 1,200
+    scores that was half the run). A draft has no objection or correction: those exist
+    only once a period is published."""
+    _history_rows(period, kind="-", actor=actor, now=now)
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {connection.ops.quote_name(Score._meta.db_table)} WHERE period_id = %s",  # noqa: S608
+            f"DELETE FROM {connection.ops.quote_name(Score._meta.db_table)} "  # noqa: S608
+            "WHERE period_id = %s",
             [period.pk],
         )
 
@@ -222,8 +227,6 @@ def month_end_run(*, now: dt.datetime) -> Period | None:
     """The month-end job: on the first working day of a month, the previous month's
     draft (R-SCORE-1). On other days, or when that month is already published, it does
     nothing. Returns the period computed."""
-    from django.utils import timezone
-
     from hall.calendar import WorkingCalendar
 
     today = timezone.localdate(now)
@@ -429,9 +432,24 @@ def _apply(score: Score, correction: Correction, actor) -> None:
 
 
 def _rerank(period: Period, subject: str) -> None:
+    """After a correction: the ranks again, the month's best windows, and in an annual
+    review the grades and the proposals, which follow the totals (R-SCORE-3, -6)."""
+    if period.kind == Period.Kind.YEAR:
+        from .annual import grade, propose
+
+        windows = list(Score.objects.filter(period=period, subject=Score.Subject.WINDOW))
+        people = list(Score.objects.filter(period=period, subject=Score.Subject.PERSON))
+        rank(windows)
+        rank(people)
+        for score in windows + people:
+            score.proposal = Score.Proposal.NONE
+        grade(people)
+        propose(windows, people)
+        Score.objects.bulk_update(windows + people, ["rank", "grade", "proposal"], batch_size=500)
+        return
     scores = list(Score.objects.filter(period=period, subject=subject))
     rank(scores)
-    if subject == Score.Subject.WINDOW and period.kind == Period.Kind.MONTH:
+    if subject == Score.Subject.WINDOW:
         mark_best(scores, settings.HALL_SCORE_BEST_WINDOWS)
     Score.objects.bulk_update(scores, ["rank", "best"], batch_size=500)
 
@@ -552,7 +570,7 @@ def commendation_record(
         errors["kind"] = _("Choose the kind of commendation.")
     if member is not None and member.window_id != window.pk:
         errors["member"] = _("%(name)s does not work at this window.") % {"name": member.name}
-    if on > now.date():
+    if on > timezone.localdate(now):
         errors["on"] = _("A commendation cannot be dated in the future.")
     if not (description or "").strip():
         errors["description"] = _("Say what was done.")
