@@ -412,6 +412,17 @@ def test_the_rating_share_comes_from_the_setting(merits, supervisor):
     assert annual(year, merits).total == Decimal("85.75")
 
 
+def test_someone_who_left_their_window_is_reviewed_where_they_last_worked(hall, clerk, supervisor):
+    wang = StaffMember.objects.get(user=clerk)
+    c01 = WindowFactory(number="C01", name="不动产窗口", department=hall.department)
+    monthly(month(1), 80, member=wang)  # at A01
+    monthly(month(2), 90, member=wang, window=c01)  # moved to C01 in February
+    StaffMember.objects.filter(pk=wang.pk).update(window=None, is_active=False)
+    year = compute_year(supervisor)
+    score = annual(year, wang)
+    assert (score.window_id, score.total, score.months) == (c01.pk, Decimal("85.00"), 2)
+
+
 # --- 4. Proposals for the year's awards -------------------------------------------------
 
 
