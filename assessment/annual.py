@@ -295,7 +295,10 @@ def merit_rate(*, year: int, member: StaffMember, actor, marks: dict, now: dt.da
     clean = {}
     for dim in MeritRating.DIMENSIONS:
         try:
-            value = int(marks.get(dim))
+            raw = str(marks.get(dim)).strip()
+            if not raw.isdigit():  # a whole mark: 85.7 is refused, not cut to 85
+                raise ValueError(raw)
+            value = int(raw)
         except (TypeError, ValueError):
             errors[dim] = _("Give a mark from 0 to 100.")
             continue

@@ -265,9 +265,12 @@ def month_figures(start: dt.date) -> Figures:
     ):
         figures.people[row["person__user_id"]].add_fact(Weight.Code.PATROL, row["n"], row["p"])
 
+    # Only a finding that still stands takes its points: a decision about a withdrawn
+    # finding keeps its own points.
     from_patrol = Occurrence.objects.filter(
         case_id=OuterRef("decision__case_id"),
         source_type=ContentType.objects.get_for_model(Finding),
+        withdrawn_at__isnull=True,
     )
     effects = Effect.objects.in_force().filter(month=start)
     pointed = effects.filter(~Exists(from_patrol), points__gt=0)

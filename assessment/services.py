@@ -315,6 +315,12 @@ def _tell_published(period_id: int, now: dt.datetime) -> None:
         .exclude(window_head=None)
         .values_list("window_head_id", flat=True)
     )
+    # The chief representative may object for the window too, so is told as well.
+    users |= set(
+        Window.objects.filter(scores__period=period)
+        .exclude(chief_representative=None)
+        .values_list("chief_representative_id", flat=True)
+    )
     until = period.objections_until
     alerts_send(
         [

@@ -686,3 +686,14 @@ def test_an_upheld_objection_to_an_annual_score_regrades_it(
     assert score.total == Decimal("70.00")  # 50 + 20: 称职 by its floor
     assert score.grade == COM
     assert annual_grades_in([wang.pk], dt.date(2026, 2, 1), dt.date(2027, 2, 1)) == {}
+
+
+def test_a_mark_with_decimals_is_refused_not_cut(hall, clerk):
+    from assessment.annual import merit_rate
+
+    wang = StaffMember.objects.get(user=clerk)
+    marks = {"conduct": 85.7, "ability": 85, "diligence": 95, "results": 88, "integrity": 100}
+    with pytest.raises(ValidationError) as refused:
+        merit_rate(year=2026, member=wang, actor=clerk, marks=marks, now=NOW)
+    assert "conduct" in refused.value.message_dict
+    assert not MeritRating.objects.exists()

@@ -923,3 +923,20 @@ def test_the_staff_member_left_in_the_window_keeps_their_score_visible_to_the_he
     where they were scored."""
     StaffMember.objects.filter(user=clerk).update(window=None)
     assert "王小明" in visible(window_head, published)
+
+
+def test_publication_tells_the_chief_representative_too(
+    hall, clerk, supervisor, director, django_capture_on_commit_callbacks
+):
+    from hall.models import Alert
+    from tests.factories import UserFactory
+
+    chief = UserFactory(username="chiefrep", first_name="钱首席")
+    hall.window.chief_representative = chief
+    hall.window.save()
+    now = timezone.make_aware(dt.datetime(2026, 12, 2, 10, 0))
+    period = period_compute(kind="month", start=dt.date(2026, 11, 1), actor=supervisor, now=now)
+    period = period_review(period=period, actor=supervisor, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        period_publish(period=period, actor=director, now=now)
+    assert Alert.objects.filter(user=chief, key=f"assessment:published:{period.pk}").exists()

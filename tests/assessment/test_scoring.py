@@ -716,6 +716,26 @@ def test_one_act_is_deducted_once_when_a_patrol_finding_goes_on_to_a_decision(
     assert a01.award_eligible is False
 
 
+def test_a_decision_about_a_withdrawn_finding_keeps_its_points(hall, clerk, supervisor, inspector):
+    patrol = finding(supervisor, hall.window, "dissatisfaction", at(2026, 11, 13, 9, 30))
+    occurrence = Occurrence.objects.get(
+        source_type=ContentType.objects.get_for_model(Finding), source_id=patrol.pk
+    )
+    effects(
+        inspector,
+        NOVEMBER,
+        (Effect.Kind.WINDOW_POINTS, hall.window, None, 8),
+        rule="R-ACC-9",
+        occurrence=occurrence,
+    )
+    # The finding is withdrawn after its dispute, its occurrence with it.
+    Finding.objects.filter(pk=patrol.pk).update(status=Finding.Status.WITHDRAWN)
+    Occurrence.objects.filter(pk=occurrence.pk).update(withdrawn_at=at(2026, 11, 16, 9))
+    a01 = window_score(compute(supervisor), hall.window)
+    # Not nothing: the decision's 8 points stand in for the withdrawn finding's 2.
+    assert (a01.deductions, a01.total) == (Decimal("8.00"), Decimal("92.00"))
+
+
 def test_a_decision_not_from_a_patrol_takes_its_points(hall, clerk, supervisor, inspector):
     effects(inspector, NOVEMBER, (Effect.Kind.PERSON_POINTS, None, clerk, 12), rule="R-ACC-5.1")
     period = compute(supervisor)
