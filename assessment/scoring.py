@@ -52,7 +52,7 @@ INDICATORS = (
     "sessions",
     "late",
 )
-GOOD_LEVELS = (5, 4, 3)  # 非常满意, 满意, 基本满意 count as satisfied (N-2)
+GOOD_LEVELS = Rating.GOOD_LEVELS  # 非常满意, 满意, 基本满意 count as satisfied (N-2)
 
 
 def month_bounds(start: dt.date) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:

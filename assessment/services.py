@@ -33,6 +33,7 @@ from hall.alerts import AlertSpec, alerts_send
 from hall.calendar import end_of_working_day
 from hall.roles import Role, role_holders, user_roles
 from staff.models import StaffMember
+from staff.selectors import is_center as staff_is_center
 from windows.models import Window
 
 from .models import Commendation, Correction, Objection, Period, Score, Weight
@@ -57,9 +58,8 @@ def is_director(user) -> bool:
     return bool(user is not None and (user.is_superuser or Role.DIRECTOR in _roles(user)))
 
 
-def is_center(user) -> bool:
-    """Supervisors and the director run, review and answer."""
-    return is_director(user) or Role.SUPERVISOR in _roles(user)
+# Supervisors and the director (and a superuser) run, review and answer.
+is_center = staff_is_center
 
 
 def may_object(user, score: Score) -> bool:
@@ -305,22 +305,14 @@ def _tell_published(period_id: int, now: dt.datetime) -> None:
             "member__user_id", flat=True
         )
     )
-    users |= set(
+    # Those who may object for a window: its department's head, its head and its
+    # chief representative.
+    for heads in (
         Window.objects.filter(scores__period=period)
-        .exclude(department__head=None)
-        .values_list("department__head_id", flat=True)
-    )
-    users |= set(
-        Window.objects.filter(scores__period=period)
-        .exclude(window_head=None)
-        .values_list("window_head_id", flat=True)
-    )
-    # The chief representative may object for the window too, so is told as well.
-    users |= set(
-        Window.objects.filter(scores__period=period)
-        .exclude(chief_representative=None)
-        .values_list("chief_representative_id", flat=True)
-    )
+        .values_list("department__head_id", "window_head_id", "chief_representative_id")
+        .distinct()
+    ):
+        users |= {uid for uid in heads if uid is not None}
     until = period.objections_until
     alerts_send(
         [

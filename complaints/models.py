@@ -177,6 +177,8 @@ class Rating(models.Model):
         VERY_DISSATISFIED = 1, pgettext_lazy("rating level", "Very dissatisfied")
 
     BAD_LEVELS = (2, 1)
+    # 非常满意, 满意, 基本满意 count towards the satisfaction rate (N-2).
+    GOOD_LEVELS = (5, 4, 3)
 
     class Source(models.TextChoices):
         TABLET = "tablet", _("Tablet at the window")

@@ -24,7 +24,7 @@ from windows.models import Window
 from .models import Complaint, Rating, Rectification
 
 LEVELS = (5, 4, 3, 2, 1)
-GOOD_LEVELS = (5, 4, 3)  # 非常满意, 满意, 基本满意 count towards the satisfaction rate.
+GOOD_LEVELS = Rating.GOOD_LEVELS
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
