@@ -63,15 +63,14 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def _svg(height: float, title: str, body: list[str], css_class: str) -> SafeString:
-    # The <style> is scoped to the chart's class: inline in a page, an SVG's style
-    # sheet applies to the whole document.
+    # Colours and font are presentation attributes, not a <style>: the page's
+    # Content-Security-Policy allows no inline style sheet.
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="hall-chart {css_class}" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" width="100%" role="img" '
-        f'preserveAspectRatio="xMidYMid meet" font-family="{escape(FONT)}" font-size="13">'
+        f'preserveAspectRatio="xMidYMid meet" font-family="{escape(FONT)}" font-size="13" '
+        f'fill="{INK}">'
         f"<title>{escape(title)}</title>"
-        f"<style>.hall-chart text {{ font-family: {FONT}; fill: {INK}; }} "
-        f".hall-chart .muted {{ fill: {MUTED}; }}</style>"
     )
     # Safe: every text put into the body was escaped where it was written.
     return mark_safe(head + "".join(body) + "</svg>")
@@ -81,7 +80,7 @@ def _empty(title: str, css_class: str) -> SafeString:
     body = [
         f'<text x="{WIDTH / 2}" y="30" text-anchor="middle" font-size="16" '
         f'font-weight="bold">{escape(title)}</text>',
-        f'<text class="muted" x="{WIDTH / 2}" y="75" text-anchor="middle">'
+        f'<text class="muted" fill="{MUTED}" x="{WIDTH / 2}" y="75" text-anchor="middle">'
         f"{escape(_('No published scores in this period.'))}</text>",
     ]
     return _svg(100, title, body, css_class)
@@ -115,8 +114,8 @@ def bar_chart(items: Sequence[tuple[str, Value]], *, title: str) -> SafeString:
         body.append(
             f'<line x1="{tx}" y1="{_num(top - 6)}" x2="{tx}" y2="{_num(bottom)}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text class="muted" x="{tx}" y="{_num(bottom + 18)}" text-anchor="middle" '
-            f'font-size="12">{tick}</text>'
+            f'<text class="muted" fill="{MUTED}" x="{tx}" y="{_num(bottom + 18)}" '
+            f'text-anchor="middle" font-size="12">{tick}</text>'
         )
     for index, (label, value) in enumerate(items):
         y = top + index * pitch
@@ -166,7 +165,7 @@ def line_chart(points: Sequence[tuple[str, Value]], *, title: str) -> SafeString
         body.append(
             f'<line x1="{_num(left)}" y1="{ty}" x2="{_num(WIDTH - right)}" y2="{ty}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text class="muted" x="{_num(left - 8)}" y="{ty}" text-anchor="end" '
+            f'<text class="muted" fill="{MUTED}" x="{_num(left - 8)}" y="{ty}" text-anchor="end" '
             f'dominant-baseline="central" font-size="12">{tick}</text>'
         )
     # The line, broken where a month has no published scores.
@@ -192,8 +191,8 @@ def line_chart(points: Sequence[tuple[str, Value]], *, title: str) -> SafeString
         if value is None:
             gap = escape(_("not published"))  # outside the f-string, for makemessages
             body.append(
-                f'<text class="muted" x="{px}" y="{_num(bottom - 8)}" text-anchor="middle" '
-                f'font-size="11">{gap}</text>'
+                f'<text class="muted" fill="{MUTED}" x="{px}" y="{_num(bottom - 8)}" '
+                f'text-anchor="middle" font-size="11">{gap}</text>'
             )
             continue
         py = y(float(value))

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from hall.views_accounts import PasswordChangeView, login_log, session_status
+
 admin.site.site_header = _("Service Hall administration")
 admin.site.site_title = _("Service Hall")
 
@@ -25,6 +27,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/session/", session_status, name="session"),
+    path("accounts/log/", login_log, name="login_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

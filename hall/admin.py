@@ -1,13 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .accounts import password_change_require
 from .jobs import enqueue
-from .models import CalendarDay, CalendarYear, Weekday
+from .models import Account, CalendarDay, CalendarYear, Weekday
 from .services import calendar_import_year
 from .tasks import recompute_provisional
 
@@ -106,3 +109,41 @@ class WeekdayAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+User = get_user_model()
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "must_change_password", "password_changed_at"]
+    list_filter = ["must_change_password"]
+    search_fields = ["user__username", "user__first_name"]
+    readonly_fields = ["user", "password_changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class HallUserAdmin(UserAdmin):
+    """Django's user admin, with the forced password change of 等保 2.0: a user an
+    administrator creates, or whose password an administrator sets, must choose their
+    own password at the next login."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_change_require(user=obj, actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                password_change_require(user=user, actor=request.user)
+        return response

@@ -7,4 +7,9 @@ class HallConfig(AppConfig):
     verbose_name = _("The hall")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .accounts import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="hall.accounts.on_login")

@@ -11,4 +11,6 @@ def hall(request):
         "hall_name": settings.HALL_NAME,
         "unread_alerts": SimpleLazyObject(lambda: unread_count(user)),
         "hall_year": timezone.localdate().year,
+        "session_idle_seconds": settings.HALL_SESSION_IDLE_MINUTES * 60,
+        "session_warning_seconds": settings.HALL_SESSION_WARNING_SECONDS,
     }

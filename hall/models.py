@@ -168,3 +168,27 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Account(models.Model):
+    """What the hall keeps about a login beyond Django's user: whether its password
+    was set by someone else (the demo seed, an administrator) and must be changed at
+    the next login (等保: no one keeps a password another person knows)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="hall_account",
+        verbose_name=_("user"),
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from demo.management.commands import seed_demo
 from hall.roles import Role
@@ -98,7 +99,23 @@ def test_every_item_publishes_its_eight_elements():
 
 def test_every_persona_can_log_in_with_the_demo_password():
     for username in PERSONA_LOGINS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+
+
+def test_every_demo_login_must_choose_its_own_password_at_first_login():
+    """等保 2.0: everyone knows the demo password, so each demo account changes it."""
+    from hall.models import Account
+
+    flagged = set(
+        Account.objects.filter(must_change_password=True).values_list("user__username", flat=True)
+    )
+    assert flagged == set(PERSONA_LOGINS)
+    # A second run of the seed does not flag again someone who already changed theirs.
+    Account.objects.filter(user__username="clerk").update(must_change_password=False)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Account.objects.get(user__username="clerk").must_change_password
 
 
 def test_the_other_staff_have_no_usable_password():

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.catalog import DEPARTMENTS
+from hall.accounts import password_change_require
 from hall.roles import Role
 from staff.models import Post, StaffMember
 from windows.models import Department, ServiceItem, ServiceItemMaterial, Window
@@ -116,6 +117,10 @@ class Command(BaseCommand):
             else:
                 user.set_unusable_password()
             user.save()
+            if demo_login:
+                # Everyone knows the demo password: each demo login chooses its own at
+                # its first login (等保 2.0).
+                password_change_require(user=user, actor=getattr(self, "admin", None) or user)
         if group:
             user.groups.add(Group.objects.get(name=group))
         return user
