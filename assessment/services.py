@@ -225,8 +225,10 @@ def _score(tally, weights, **fields) -> Score:
 
 def month_end_run(*, now: dt.datetime) -> Period | None:
     """The month-end job: on the first working day of a month, the previous month's
-    draft (R-SCORE-1). On other days, or when that month is already published, it does
-    nothing. Returns the period computed."""
+    draft (R-SCORE-1). On a later day it computes that draft only if there is none yet:
+    a run that was lost (a worker killed in the middle, the scheduler down that morning)
+    is made up the next morning. A published month is never touched. Returns the period
+    computed."""
     from hall.calendar import WorkingCalendar
 
     today = timezone.localdate(now)
@@ -234,11 +236,11 @@ def month_end_run(*, now: dt.datetime) -> Period | None:
     first_working = today.replace(day=1)
     while not calendar.is_working_day(first_working):
         first_working += dt.timedelta(days=1)
-    if today != first_working:
+    if today < first_working:
         return None
     start = previous_month(today)
     existing = Period.objects.filter(kind=Period.Kind.MONTH, start=start).first()
-    if existing is not None and existing.is_published:
+    if existing is not None and (existing.is_published or today != first_working):
         return None
     period = period_compute(kind=Period.Kind.MONTH, start=start, actor=None, now=now)
     alerts_send(

@@ -4,7 +4,9 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="assessment.tasks.month_end")
+# acks_late + reject_on_worker_lost: a worker killed in the middle gives the task back to
+# the broker, which hands it to the next worker (the run is idempotent).
+@shared_task(name="assessment.tasks.month_end", acks_late=True, reject_on_worker_lost=True)
 def month_end_task() -> str:
     """Every morning: on the first working day of a month, last month's draft scores.
     Idempotent: a rerun replaces the draft, never a published month."""

@@ -680,20 +680,19 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from accountability.models import Occurrence
-    from cases.models import Case, CaseSequence
-    from hall.models import Alert
+    from cases.models import Case
 
     print(f"PostgreSQL database {args.db}: {connection.cursor().connection.info.server_version}")
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     # Start clean: the demo's ~54 cases (and what they made) give way to the bulk cases.
-    Case.objects.all().delete()
-    Case.history.all().delete()
-    Occurrence.objects.all().delete()
-    Alert.objects.all().delete()
-    CaseSequence.objects.all().delete()
+    # TRUNCATE … CASCADE: the demo's ratings and complaints protect its cases from DELETE.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE cases_case, cases_historicalcase, cases_casesequence, "
+            "accountability_occurrence, hall_alert CASCADE"
+        )
     print(f"migrate + seed_demo: {time.perf_counter() - started:.1f} s")
 
     # -- loading ------------------------------------------------------------------------

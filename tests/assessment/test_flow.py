@@ -807,6 +807,20 @@ def test_the_month_end_job_waits_out_a_holiday_week(hall, clerk, supervisor):
     assert month_periods() == [dt.date(2026, 9, 1)]
 
 
+def test_a_lost_month_end_run_is_made_up_the_next_morning(hall, clerk, supervisor):
+    """A worker killed in the middle of the run (bench/faults.py (c)), or a scheduler down
+    on the first working day: the next morning's run computes the missing draft, once."""
+    assert month_periods() == []  # nothing ran on Monday 2 November
+    period = month_end_run(now=at(2026, 11, 3, 8))
+    assert (period.start, period.status) == (dt.date(2026, 10, 1), Period.Status.DRAFT)
+    computed_at = period.computed_at
+    assert month_end_run(now=at(2026, 11, 4, 8)) is None
+    period.refresh_from_db()
+    assert period.computed_at == computed_at
+    assert month_periods() == [dt.date(2026, 10, 1)]
+    assert period.scores.filter(subject=Score.Subject.WINDOW).count() == 2
+
+
 def test_the_month_end_job_runs_on_a_make_up_working_day(hall, clerk, supervisor):
     """1–3 January 2026 are off; Sunday 4 January is a make-up working day (调休上班)."""
     assert month_end_run(now=at(2026, 1, 2, 8)) is None
