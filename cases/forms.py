@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hall.forms import StyledFormMixin
+from hall.forms import ModelMultipleChoiceField, StyledFormMixin
+from hall.validators import validate_plausible_datetime
 from windows.models import Window
 
 from .models import Case, FirstInquiry, RejectionFiling, Suspension
@@ -104,6 +105,7 @@ class IntakeForm(BootstrapForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[validate_plausible_datetime],
     )
     returned_reasons = forms.CharField(
         label=_("Reasons for return"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -111,7 +113,7 @@ class IntakeForm(BootstrapForm):
     leader_assigned = forms.ChoiceField(
         label=_("Leader-assigned"), choices=Case.Leader.choices, required=False
     )
-    part_windows = forms.ModelMultipleChoiceField(
+    part_windows = ModelMultipleChoiceField(
         label=_("Co-windows (joint case)"), required=False, queryset=Window.objects.none()
     )
     part_description = forms.CharField(label=_("Their part"), max_length=200, required=False)

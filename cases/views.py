@@ -68,8 +68,9 @@ def case_list(request):
     windows = acting_windows(request.user)
     today = timezone.localdate()
     calendar = WorkingCalendar()
+    # PostgreSQL refuses a NUL in a query: a filter finds what it finds without it.
     filters = {
-        k: request.GET.get(k, "").strip()[:40]
+        k: request.GET.get(k, "").replace("\x00", "").strip()[:40]
         for k in ("kind", "status", "item", "q", "light", "window")
     }
     try:
@@ -166,17 +167,18 @@ def intake(request):
         raise PermissionDenied
     inquiry = None
     inquiry_id = request.GET.get("inquiry") or request.POST.get("inquiry")
-    if inquiry_id and str(inquiry_id).isdigit():
+    if inquiry_id and inquiry_id.isascii() and inquiry_id.isdigit():
         inquiry = inquiries_for(request.user).filter(pk=inquiry_id, case__isnull=True).first()
     items = (
         ServiceItem.objects.published()
         .filter(department__in=windows.values("department"))
         .select_related("department")
     )
-    code = request.GET.get("item") or request.POST.get("item")
+    # PostgreSQL refuses a NUL in a query: a code or search holding one finds nothing.
+    code = (request.GET.get("item") or request.POST.get("item") or "").replace("\x00", "")
     item = items.filter(code=code).first() if code else None
     if item is None:
-        query = request.GET.get("q", "").strip()[:50]
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:50]
         found = items.search(query)[:30]
         partial = request.headers.get("HX-Request") and not request.headers.get(
             "HX-History-Restore-Request"
@@ -261,7 +263,8 @@ def _refresh_lights() -> None:
 
 
 def _visible_case(request, number) -> Case:
-    case = case_for(request.user, number)
+    # A NUL (%00 in the address) names no case, and PostgreSQL refuses it in a query.
+    case = case_for(request.user, number) if "\x00" not in number else None
     if case is None:
         raise Http404
     return case
@@ -464,7 +467,8 @@ def case_action(request, number, action):
         for material in case.materials.filter(received=False):
             if request.POST.get(f"got_{material.pk}"):
                 raw = request.POST.get(f"pages_{material.pk}", "")
-                pages[material.pk] = int(raw) if raw.isdigit() else 0
+                # isascii: "²".isdigit() is true, but int() refuses it.
+                pages[material.pk] = int(raw) if raw.isascii() and raw.isdigit() else 0
         return _run(
             request,
             case,
@@ -494,7 +498,6 @@ def case_action(request, number, action):
             if request.POST.get(f"missing_{material.pk}"):
                 missing.append(
                     services.MaterialInput(
-                        acting_for=acting,
                         name=material.name,
                         item_material_id=material.item_material_id,
                         missing_reason=reason,

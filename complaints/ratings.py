@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Case, FirstInquiry
 from hall.roles import Role
+from hall.validators import clean_text
 from staff.models import StaffMember
 from staff.selectors import scope_for_user
 
@@ -152,7 +153,7 @@ def _clean(level, reasons, comment) -> tuple[int, list[str], str]:
     unknown = [r for r in reasons if r not in allowed]
     if unknown:
         raise ValidationError({"reasons": _("Choose the reasons from the list.")})
-    comment = (comment or "").strip()
+    comment = clean_text(comment, field="comment")
     if len(comment) > COMMENT_MAX:
         raise ValidationError(
             {

@@ -68,6 +68,9 @@ def public_track(request):
     result = None
     error = ""
     number = request.POST.get("number", request.GET.get("number", "")).strip().upper()
+    # Cut to a number's length (SQLite refuses a LIKE pattern of 50 kB) and without NUL
+    # (PostgreSQL refuses it in a query): a longer number matches no complaint anyway.
+    number = number.replace("\x00", "")[:32]
     if request.method == "POST":
         failures = AttemptCounter(
             request,
@@ -145,7 +148,9 @@ def complaint_list(request):
         {
             "rows": rows,
             "counts": counts,
-            "waiting": waiting_inquiries()[:50],
+            # Reports waiting to be registered are the center's (R-FIRST-1): a handler
+            # reads the complaints handed to them, not the hall's other reports.
+            "waiting": waiting_inquiries()[:50] if may_read(request.user) else [],
             "may_register": may_register(request.user),
         },
     )

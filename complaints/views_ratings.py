@@ -62,7 +62,12 @@ def _level_context(level) -> dict:
 @require_http_methods(["GET", "POST"])
 def tablet(request, token):
     """Big buttons. Step 1: what to rate and the level; step 2: reasons (optional)."""
-    device = RatingTablet.objects.select_related("window").filter(token=token).first()
+    # A NUL (%00 in the address) never matches, and PostgreSQL refuses it in a query.
+    device = (
+        RatingTablet.objects.select_related("window").filter(token=token).first()
+        if "\x00" not in token
+        else None
+    )
     if device is None:
         raise Http404
     window, now = device.window, timezone.now()
@@ -111,7 +116,10 @@ def tablet(request, token):
 @require_http_methods(["GET", "POST"])
 def rate_by_phone(request):
     """Number and tracking code, the level, then the reasons. One rating per case online."""
+    # Cut to a case number's length (SQLite refuses a LIKE pattern of 50 kB) and without
+    # NUL (PostgreSQL refuses it in a query): a longer number matches no case anyway.
     number = (request.POST.get("number") or request.GET.get("number", "")).strip().upper()
+    number = number.replace("\x00", "")[:32]
     code = request.POST.get("code", "").strip().upper()
     context = {"number": number, "code": code, "levels": LEVELS, "case": None}
     if request.method != "POST":

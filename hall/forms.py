@@ -22,6 +22,25 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that a number beyond the database's integers is an invalid
+    choice: Django puts it into an `IN (…)` query, where SQLite raises OverflowError."""
+
+    def clean(self, value):
+        for pk in value or []:
+            try:
+                beyond = abs(int(str(pk).strip())) >= 2**63
+            except ValueError:
+                beyond = False
+            if beyond:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Put a service's refusal on the form: each field's messages beside the field,
     the rest above the form, so nothing the user typed is lost."""

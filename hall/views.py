@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .alerts import alerts_mark_read
@@ -23,11 +24,15 @@ def alert_list(request):
 @require_POST
 @login_required
 def alerts_read(request):
-    # No id at all means "mark all"; ids that are not numbers mark nothing.
+    # No id at all means "mark all"; ids that are not numbers (or beyond a database
+    # integer, or digits like "²" that int() refuses) mark nothing.
     raw = request.POST.getlist("id")
-    ids = [int(i) for i in raw if i.isdigit()] if raw else None
+    ids = [int(i) for i in raw if i.isascii() and i.isdigit() and len(i) < 19] if raw else None
     alerts_mark_read(user=request.user, now=timezone.now(), ids=ids)
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    # Only a page of this site: "/\\evil.example" is "//evil.example" to a browser.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("hall:alerts")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accountability.services import occurrence_record_many
 from hall.models import Weekday
 from hall.roles import Role
+from hall.validators import clean_text
 
 from .models import Absence, Attendance, StaffMember, WhereaboutsSign
 from .selectors import scope_for_user
@@ -104,7 +105,11 @@ def whereabouts_post(
     """
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the person posts their whereabouts sign."))
-    if not reason.strip():
+    reason = clean_text(
+        reason, field="reason", max_length=WhereaboutsSign._meta.get_field("reason").max_length
+    )
+    handover_note = clean_text(handover_note, field="handover_note")
+    if not reason:
         raise ValidationError({"reason": _("Say where you are going.")})
     if expected_back <= now:
         raise ValidationError({"expected_back": _("The expected return must be later than now.")})

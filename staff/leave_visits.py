@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from hall.roles import Role
+from hall.validators import clean_text
 from windows.models import Department
 
 from .models import Absence, DepartmentVisit, LeaveRequest, StaffMember
@@ -31,7 +32,11 @@ def leave_request(
 ) -> LeaveRequest:
     if member.user_id != actor.pk:
         raise PermissionDenied(_("Only the person asks for their own leave."))
-    if not reason.strip():
+    reason = clean_text(
+        reason, field="reason", max_length=LeaveRequest._meta.get_field("reason").max_length
+    )
+    handover_note = clean_text(handover_note, field="handover_note")
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for the leave.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The leave must end after it starts.")})

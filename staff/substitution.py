@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from hall.validators import clean_text
+
 from .models import Absence, StaffMember
 
 
@@ -88,6 +90,7 @@ def absence_record(
         raise ValidationError({"reason": _("Choose why the holder is away.")})
     if ends_at is not None and ends_at <= now:
         raise ValidationError({"ends_at": _("The absence must end after it starts.")})
+    handover_note = clean_text(handover_note, field="handover_note")
     if by_self and not handover_note.strip():
         raise ValidationError({"handover_note": _("Leave a handover note for your partner.")})
     if active_absences(now).filter(member=member).exists():

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hall.validators import validate_plausible_datetime
+
 from .models import Absence, StaffMember
 from .substitution import absence_end, absence_record, partner_of
 
@@ -23,6 +25,7 @@ def _until(raw: str) -> dt.datetime | None:
         naive = dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M")
     except ValueError:
         raise ValidationError({"ends_at": _("Write the time as 2026-10-08 17:30.")}) from None
+    validate_plausible_datetime(naive)
     return timezone.make_aware(naive)
 
 

@@ -16,6 +16,8 @@ def guide_items(*, query: str = "", department_code: str = ""):
 
 
 def guide_item(code: str) -> ServiceItem | None:
+    if "\x00" in code:  # %00 in the address names no item; PostgreSQL refuses it
+        return None
     materials = Prefetch("materials", queryset=ServiceItemMaterial.objects.order_by("order", "id"))
     return (
         ServiceItem.objects.published()

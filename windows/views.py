@@ -18,8 +18,9 @@ PAGE_SIZE = 25
 
 @require_GET
 def guide_list(request):
-    query = request.GET.get("q", "").strip()[:50]
-    department = request.GET.get("department", "").strip()[:16]
+    # PostgreSQL refuses a NUL in a query: such a search finds what it finds without it.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:50]
+    department = request.GET.get("department", "").replace("\x00", "").strip()[:16]
     items = guide_items(query=query, department_code=department)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

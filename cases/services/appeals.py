@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accountability.models import Occurrence
 from accountability.services import occurrence_withdraw
 from hall.roles import Role
+from hall.validators import clean_text
 from staff.selectors import scope_for_user
 
 from ..access import require_window_head
@@ -39,7 +40,8 @@ def appeal_file(
         raise ValidationError(
             _("This case has no %(card)s to appeal.") % {"card": Light(card).label}
         )
-    if not reason.strip():
+    reason = clean_text(reason, field="reason")
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for the appeal.")})
     if case.appeals.filter(card=card, status=CardAppeal.Status.PENDING).exists():
         raise ValidationError(_("This card is already under appeal."))

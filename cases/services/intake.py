@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accountability.services import occurrence_record
 from hall.calendar import WorkingCalendar
 from hall.identity import validate_credit_code, validate_mobile, validate_resident_id
+from hall.validators import clean_text
 from windows.models import ServiceItem
 
 from ..access import require_window_staff
@@ -59,6 +60,9 @@ class _Errors:
         if self.by_field:
             raise ValidationError(self.by_field)
 
+
+# A material's page count, as the intake form allows it (and within the column).
+MAX_PAGES = 9999
 
 _DOCUMENT_RE = re.compile(r"^[A-Za-z0-9]{5,20}$")
 
@@ -419,6 +423,10 @@ def supplement_notice_issue(
     )
     if not missing or any(not m.missing_reason.strip() for m in missing):
         raise ValidationError({"materials": _("List each missing material with the reason.")})
+    limit = CaseMaterial._meta.get_field("missing_reason").max_length
+    for m in missing:
+        # The reasons go into the materials and the notice's JSON body as typed.
+        clean_text(m.missing_reason, field="materials", max_length=limit)
     for m in missing:
         existing = case.materials.filter(item_material_id=m.item_material_id, name=m.name).first()
         if existing is None:
@@ -453,6 +461,13 @@ def supplement_receive(
         if count < 1:
             raise ValidationError(
                 {"materials": _("Give the page count of %(name)s.") % {"name": waiting[pk].name}}
+            )
+        if count > MAX_PAGES:
+            raise ValidationError(
+                {
+                    "materials": _("%(name)s cannot have more than %(max)s pages.")
+                    % {"name": waiting[pk].name, "max": MAX_PAGES}
+                }
             )
         material = waiting[pk]
         material.received, material.pages, material.received_at = True, count, now
