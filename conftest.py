@@ -121,3 +121,17 @@ PERSONAS = [
     "inspector",
     "applicant",
 ]
+
+
+@pytest.fixture
+def migration_seeds(db):
+    """The rows the data migrations seed (weekdays, holidays, roles, the patrol checklist),
+    made again if missing. A transactional test after a live-server browser test may find
+    them flushed although it asks for serialized_rollback; seeding is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("hall.migrations.0002_seed_calendar_weekdays_roles",):
+        importlib.import_module(module).forward(apps, None)
+    importlib.import_module("patrols.migrations.0002_default_checklist").seed(apps, None)

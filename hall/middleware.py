@@ -93,11 +93,12 @@ class IdleSessionMiddleware:
         text = _("You were signed out after %(minutes)d minutes without activity.") % {
             "minutes": settings.HALL_SESSION_IDLE_MINUTES
         }
+        # The message waits for the next page, whichever request found the end.
+        messages.warning(request, text)
         if request.META.get(BACKGROUND_HEADER) == "1" or request.headers.get("Accept", "") == (
             "application/json"
         ):
             return JsonResponse({"remaining": 0, "expired": True}, status=401)
-        messages.warning(request, text)
         if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = f"{reverse(settings.LOGIN_URL)}?next={path}"
@@ -149,3 +150,41 @@ class PasswordChangeRequiredMiddleware:
             response["HX-Redirect"] = target
             return response
         return redirect(target)
+
+
+class RejectNulMiddleware:
+    """A NUL character is never typed by a person, and PostgreSQL refuses it in text:
+    a request carrying one in its address's query or its form is refused with 400 before
+    any view sees it, whatever the form (the forms refuse it one by one as well)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "400.html",
+                {"reason": _("The request held a NUL character, which no form accepts.")},
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return True
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            try:
+                values = request.POST.lists()
+            except Exception:  # noqa: BLE001 - a malformed body is Django's to refuse
+                return False
+            return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values)
+        return False

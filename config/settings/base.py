@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "axes",
+    "hall.axes_app.AxesConfig",  # django-axes, with a Chinese name in the admin
     "csp",
     # The hall's own apps, lowest first: each may import only those above it.
     "hall",
@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hall.middleware.RejectNulMiddleware",
     "hall.middleware.IdleSessionMiddleware",
     "hall.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -45,7 +45,9 @@ def watch_csp(page) -> list[str]:
     return problems
 
 
-def test_no_page_of_the_demo_hall_breaks_the_content_security_policy(page, screenshot):
+def test_no_page_of_the_demo_hall_breaks_the_content_security_policy(
+    page, screenshot, migration_seeds
+):
     """Every page in each persona's menu, and the pages one click further that carry
     charts, htmx and Bootstrap's menus, load without a single refusal."""
     call_command("seed_demo", stdout=io.StringIO())

@@ -42,7 +42,10 @@ from tests.patrols.support import item as checklist_item
 from tests.patrols.support import jpeg_bytes, morning, upload
 from windows.models import ServiceItemMaterial
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_seeds"),
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -157,3 +157,34 @@ def test_the_lint_above_can_find_what_it_looks_for():
     assert not INLINE_SCRIPT.search('<script src="/static/x.js" defer></script>')
     assert STYLE_ATTRIBUTE.search('<p style="color:red">')
     assert EVENT_HANDLER.search('<a onclick="x()">')
+
+
+# --- Requests no person types ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_form_or_query_is_refused_before_any_view(client, inspector, hall):
+    """PostgreSQL refuses NUL in text; no form should meet one (a 400, nothing saved)."""
+    from complaints.models import Complaint
+
+    before = Complaint.objects.count()
+    response = client.post(
+        "/complain/", {"content": "窗口态度\x00恶劣", "name": "张三", "phone": "13812345678"}
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert Complaint.objects.count() == before
+    client.force_login(inspector)
+    assert client.get("/cases/?q=%00").status_code == 400
+    assert client.get("/cases/?q=x").status_code == 200
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_chinese(client, clerk, hall):
+    client.force_login(clerk)
+    page = client.get("/cases/NO-SUCH-CASE/")
+    assert page.status_code == 404
+    assert "未找到" in page.content.decode() or "不存在" in page.content.decode()
+    forbidden = client.get("/staff/visits/")
+    assert forbidden.status_code == 403
+    assert "无权" in forbidden.content.decode()

@@ -32,6 +32,8 @@ A new address fails `test_every_url_name_has_a_row` until it has a row here.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -469,7 +471,9 @@ def _leaks(world, name: str, variant: str, answers: dict) -> list[str]:
     found = []
     outside = outside_a01(world)
     for persona, answer in answers.items():
-        text = text_of(answer)
+        # The language switch's hidden `next` echoes the address the reader asked for
+        # (a refusal page too): that is their own typing, not the hall's data.
+        text = re.sub(r'name="next" value="[^"]*"', "", text_of(answer))
         for secret, places in SHOWN_IN_FULL.items():
             if secret in text and persona not in places.get((name, variant), ()):
                 found.append(f"  {persona:<16} reads {secret!r}")
