@@ -125,13 +125,18 @@ PERSONAS = [
 
 @pytest.fixture
 def migration_seeds(db):
-    """The rows the data migrations seed (weekdays, holidays, roles, the patrol checklist),
-    made again if missing. A transactional test after a live-server browser test may find
-    them flushed although it asks for serialized_rollback; seeding is idempotent."""
+    """The rows the data migrations seed (weekdays, holidays, roles, the rule catalog, the
+    patrol checklist, the score weights), made again if missing. A transactional test
+    after a live-server browser test may find them flushed although it asks for
+    serialized_rollback; seeding is idempotent."""
     import importlib
 
     from django.apps import apps
 
-    for module in ("hall.migrations.0002_seed_calendar_weekdays_roles",):
-        importlib.import_module(module).forward(apps, None)
-    importlib.import_module("patrols.migrations.0002_default_checklist").seed(apps, None)
+    importlib.import_module("hall.migrations.0002_seed_calendar_weekdays_roles").forward(apps, None)
+    for module in (
+        "accountability.migrations.0003_seed_rule_catalog",
+        "patrols.migrations.0002_default_checklist",
+        "assessment.migrations.0002_default_weights",
+    ):
+        importlib.import_module(module).seed(apps, None)
