@@ -1416,7 +1416,7 @@ def main() -> int:  # noqa: PLR0915
     scratch = Path(tempfile.mkdtemp(prefix="hall-faults-"))
     url = db_url(DB)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.faults_settings",
+        DJANGO_SETTINGS_MODULE="bench.server_settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -1425,7 +1425,7 @@ def main() -> int:  # noqa: PLR0915
         REDIS_URL=REDIS_URL,
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_MEDIA_ROOT=str(scratch / "media"),
-        HALL_FAULTS_STATIC_ROOT=str(scratch / "static"),
+        HALL_BENCH_STATIC_ROOT=str(scratch / "static"),
         HALL_SWEEP_SECONDS="10",
         PYTHONPATH=str(ROOT),
     )

@@ -96,7 +96,7 @@ def database_exists(name: str) -> bool:
 
 def django_setup(url: str, scratch: Path) -> None:
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.load_settings",
+        DJANGO_SETTINGS_MODULE="bench.server_settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="bench-load-only-" + "x" * 40,
         DATABASE_URL=url,
@@ -104,7 +104,7 @@ def django_setup(url: str, scratch: Path) -> None:
         DJANGO_MEDIA_ROOT=str(scratch / "media"),
         HALL_BROKER_DIR=str(scratch / "broker"),
         HALL_RESULTS_DIR=str(scratch / "results"),
-        HALL_LOAD_STATIC_ROOT=str(scratch / "static"),
+        HALL_BENCH_STATIC_ROOT=str(scratch / "static"),
     )
     os.environ.pop("REDIS_URL", None)  # setup queues nothing on the load run's Redis
     import django
@@ -134,43 +134,11 @@ def build_hall(url: str, cases: int) -> None:
 
 
 def clear_forced_password_change(user_ids: list[int]) -> list[str]:
-    """The load accounts must not be sent to a password-change page. Whatever model holds
-    a 'must change the password' flag (it is being added in parallel), clear it for them:
-    any boolean field whose name says must/force/require/need, change/reset and password
-    (in any order), on the user model or on a model with a key to it."""
-    import re
+    """The load accounts must not be sent to the password-change page (hall.Account)."""
+    from hall.models import Account
 
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-    from django.db import models
-
-    pattern = re.compile(r"^(?=.*(must|force|requir|need))(?=.*(change|reset))(?=.*pass)")
-    User = get_user_model()
-    cleared = []
-    for model in apps.get_models():
-        flags = [
-            f.name
-            for f in model._meta.get_fields()
-            if isinstance(f, models.BooleanField) and pattern.search(f.name)
-        ]
-        if not flags:
-            continue
-        if model is User:
-            rows = model.objects.filter(pk__in=user_ids)
-        else:
-            links = [
-                f.name
-                for f in model._meta.get_fields()
-                if isinstance(f, models.ForeignKey | models.OneToOneField)
-                and f.related_model is User
-            ]
-            if not links:
-                continue
-            rows = model.objects.filter(**{f"{links[0]}__in": user_ids})
-        for flag in flags:
-            rows.update(**{flag: False})
-            cleared.append(f"{model._meta.label}.{flag}")
-    return cleared
+    Account.objects.filter(user_id__in=user_ids).update(must_change_password=False)
+    return ["hall.Account.must_change_password"]
 
 
 def ensure_load_accounts(n_clerks: int, n_supervisors: int) -> dict:
@@ -178,7 +146,6 @@ def ensure_load_accounts(n_clerks: int, n_supervisors: int) -> dict:
     over the windows that have service items), in the clerk group, so their scope is that
     window and they may take in and complete its cases; `load-supervisor-01`… in the
     center supervisor group. One known password, no forced change, idempotent."""
-    from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
@@ -230,10 +197,10 @@ def ensure_load_accounts(n_clerks: int, n_supervisors: int) -> dict:
         supervisors.append(account(f"{SUPERVISOR_PREFIX}{i:02d}", supervisor_group).username)
     ids = list(User.objects.filter(username__in=clerks + supervisors).values_list("pk", flat=True))
     cleared = clear_forced_password_change(ids)
-    if apps.is_installed("axes"):  # a lockout left by an earlier, broken run
-        from django.core.management import call_command
+    # A lockout left by an earlier, broken run.
+    from django.core.management import call_command
 
-        call_command("axes_reset", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("axes_reset", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {
         "clerks": clerks,
         "supervisors": supervisors,
@@ -266,8 +233,8 @@ def open_cases_per_window(usernames: list[str]) -> tuple[int, int]:
 def server_env(url: str, scratch: Path, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HALL_"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="bench.load_settings",
-        HALL_LOAD_STATIC_ROOT=str(scratch / "static"),
+        DJANGO_SETTINGS_MODULE="bench.server_settings",
+        HALL_BENCH_STATIC_ROOT=str(scratch / "static"),
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="bench-load-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",

@@ -36,10 +36,8 @@ def must_change_password(user) -> bool:
 
 def on_login(sender, request, user, **kwargs):
     """At every login: start the idle clock, and remember a forced password change."""
-    import time
+    from .middleware import session_touch  # the middleware imports this module
 
-    from .middleware import SESSION_LAST_SEEN
-
-    request.session[SESSION_LAST_SEEN] = time.time()
+    session_touch(request)
     if must_change_password(user):
         request.session[SESSION_MUST_CHANGE] = True

@@ -111,6 +111,11 @@ class IdleSessionMiddleware:
         return redirect_to_login(path)
 
 
+def session_touch(request) -> None:
+    """The user did something: the idle clock starts again."""
+    request.session[SESSION_LAST_SEEN] = time.time()
+
+
 def session_remaining(request) -> int:
     """Seconds left before the idle limit ends this session."""
     last = request.session.get(SESSION_LAST_SEEN)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .accounts import SESSION_MUST_CHANGE, password_changed
-from .middleware import SESSION_LAST_SEEN, session_remaining
+from .middleware import session_remaining, session_touch
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -44,9 +44,7 @@ def session_status(request):
     if not request.user.is_authenticated:
         return JsonResponse({"remaining": 0, "expired": True}, status=401)
     if request.method == "POST":
-        import time
-
-        request.session[SESSION_LAST_SEEN] = time.time()
+        session_touch(request)
     return JsonResponse(
         {
             "remaining": session_remaining(request),
